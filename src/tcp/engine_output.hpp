@@ -1,0 +1,188 @@
+// Segment emission: what to send (RFC 9293 3.8.6, RFC 5681 windows), the
+// window we advertise (RFC 9293 3.8.6.2.2, RFC 7323 2.3) and the options
+// each segment carries. Every segment leaves through Host::emit.
+#pragma once
+
+namespace tcpterm::tcp {
+
+template <class Host>
+uint32_t Engine<Host>::effective_mss(const Tcb& tcb) const {
+  // RFC 9293 3.7.1: options in every segment shrink the payload.
+  return tcb.snd_mss - (tcb.has(tcb_flags::kTimestamps) ? 12u : 0u);
+}
+
+template <class Host>
+uint32_t Engine<Host>::receive_window(const Tcb& tcb) const {
+  uint32_t held = tcb.receive_buffer == BufferPool::kNone ? 0 : buffers_.meta(tcb.receive_buffer).length;
+  return buffers_.buffer_size() - held;
+}
+
+/// The 16-bit window field for the next segment. The right edge never moves
+/// left (RFC 9293 3.8.6.2.2 "shrinking the window" SHOULD NOT) and moves right
+/// only by at least one segment or half the buffer (receiver SWS avoidance).
+template <class Host>
+uint16_t Engine<Host>::advertised_window(Tcb& tcb, bool syn) {
+  uint32_t window = receive_window(tcb);
+  if (syn) {  // RFC 7323 2.2: never scaled in a SYN
+    uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(window, 65535));
+    tcb.rcv_adv = tcb.rcv_nxt + w;
+    return w;
+  }
+  window = std::min<uint32_t>(window, 65535u << tcb.rcv_wscale);
+  SeqNum edge = tcb.rcv_nxt + window;
+  uint32_t growth = static_cast<uint32_t>(edge - tcb.rcv_adv);
+  uint32_t sws_threshold = std::min<uint32_t>(buffers_.buffer_size() / 2, tcb.snd_mss);
+  if (seq_lt(edge, tcb.rcv_adv) || growth < sws_threshold) edge = seq_max(tcb.rcv_adv, tcb.rcv_nxt);
+  uint32_t advertised = static_cast<uint32_t>(edge - tcb.rcv_nxt);
+  // Round up so the scaled value never advertises less than promised.
+  uint32_t wire = (advertised + (1u << tcb.rcv_wscale) - 1) >> tcb.rcv_wscale;
+  wire = std::min<uint32_t>(wire, 65535);
+  tcb.rcv_adv = seq_max(tcb.rcv_adv, tcb.rcv_nxt + (wire << tcb.rcv_wscale));
+  return static_cast<uint16_t>(wire);
+}
+
+template <class Host>
+void Engine<Host>::fill_options(const Tcb& tcb, wire::TcpOptions& o, bool syn) {
+  bool timestamps = tcb.has(tcb_flags::kTimestamps);
+  if (syn) {
+    o.has_mss = true;
+    o.mss = tcb.key.is_v4() ? config_.mss_v4 : config_.mss_v6;
+    o.sack_permitted = tcb.has(tcb_flags::kSackOk);
+    o.has_window_scale = tcb.rcv_wscale > 0;
+    o.window_scale = tcb.rcv_wscale;
+  }
+  if (timestamps) {
+    o.has_timestamps = true;
+    o.ts_val = now_ms() + tcb.ts_offset;
+    o.ts_ecr = tcb.ts_recent;
+  }
+  // RFC 2018 4: SACK blocks while out-of-order data is held, newest first.
+  if (!syn && tcb.has(tcb_flags::kSackOk) && tcb.receive_buffer != BufferPool::kNone) {
+    const BufferMeta& m = buffers_.meta(tcb.receive_buffer);
+    if (m.range_count > 0) {
+      uint32_t max_blocks = timestamps ? 3 : 4;
+      auto to_block = [&](const ByteRange& r) {
+        SeqNum base = tcb.rcv_nxt - m.length;
+        return wire::SackBlock{(base + r.begin).raw(), (base + r.end).raw()};
+      };
+      o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[m.newest_range]);
+      for (uint32_t i = 0; i < m.range_count && o.sack_block_count < max_blocks; ++i) {
+        if (i != m.newest_range) o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[i]);
+      }
+    }
+  }
+}
+
+/// Emits one segment of the connection. `offset`/`length` select payload
+/// from the send ring, counted from SND.UNA's first data byte.
+template <class Host>
+void Engine<Host>::send_segment(Tcb& tcb, SeqNum seq, uint8_t seg_flags, uint32_t offset,
+                                uint32_t length) {
+  OutSegment out;
+  out.key = &tcb.key;
+  out.hash = tcb.hash;
+  out.seq = seq;
+  out.flags = seg_flags;
+  bool syn = (seg_flags & flags::kSyn) != 0;
+  if (seg_flags & flags::kAck) out.ack = tcb.rcv_nxt;
+  out.window = advertised_window(tcb, syn);
+  fill_options(tcb, out.options, syn);
+  if (length > 0) out.payload = SendRing(buffers_, tcb.send_buffer).peek(offset, length);
+  host_.emit(out);
+  ++counters_.segments_out;
+  counters_.payload_bytes_out += length;
+  if (seg_flags & flags::kAck) {
+    tcb.last_ack_sent = tcb.rcv_nxt;
+    tcb.clear(tcb_flags::kAckNow);
+    tcb.delack_deadline = 0;
+  }
+}
+
+template <class Host>
+void Engine<Host>::send_ack(Tcb& tcb) {
+  send_segment(tcb, tcb.snd_nxt, flags::kAck, 0, 0);
+}
+
+template <class Host>
+void Engine<Host>::send_challenge_ack(Tcb& tcb) {
+  if (!challenge_ack_allowed()) return;
+  ++counters_.challenge_acks;
+  send_ack(tcb);
+}
+
+template <class Host>
+void Engine<Host>::send_rst(const table::FlowKey& key, uint32_t hash, SeqNum seq, SeqNum ack,
+                            uint8_t rst_flags) {
+  OutSegment out;
+  out.key = &key;
+  out.hash = hash;
+  out.seq = seq;
+  out.ack = (rst_flags & flags::kAck) ? ack : SeqNum(0);
+  out.flags = rst_flags;
+  host_.emit(out);
+  ++counters_.segments_out;
+  ++counters_.rst_out;
+}
+
+/// Sends what the windows allow: new data in MSS-sized segments, the FIN
+/// once all data is out, or a bare ACK if one is owed.
+template <class Host>
+void Engine<Host>::output(Tcb& tcb) {
+  tcb.clear(tcb_flags::kOutputPending);
+  bool synchronized = tcb.state != TcpState::kSynSent && tcb.state != TcpState::kSynReceived &&
+                      tcb.state != TcpState::kClosed;
+  if (synchronized) {
+    uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
+    uint32_t mss = effective_mss(tcb);
+    uint32_t window = std::min(tcb.snd_wnd, tcb.cwnd);
+    for (;;) {
+      uint32_t sent = static_cast<uint32_t>(tcb.snd_nxt - tcb.snd_una);  // offset of snd_nxt
+      if (sent > queued) break;  // only the FIN is beyond the data, and it is out
+      uint32_t unsent = queued - sent;
+      uint32_t usable = window > sent ? window - sent : 0;
+      uint32_t length = std::min({unsent, usable, mss});
+      bool fin = tcb.has(tcb_flags::kFinQueued) && sent + length == queued;
+      if (length == 0 && !fin) break;
+      if (length < unsent && length < mss && sent > 0) break;  // sender SWS avoidance (RFC 9293 3.8.6.2.1)
+      uint8_t seg_flags = flags::kAck;
+      if (length > 0 && length == unsent) seg_flags |= flags::kPsh;
+      if (fin) seg_flags |= flags::kFin;
+      if (seq_lt(tcb.snd_nxt, tcb.snd_max)) ++counters_.retransmits;
+      if (!tcb.has(tcb_flags::kTimestamps) && !tcb.has(tcb_flags::kRttTiming) && length > 0 &&
+          tcb.snd_nxt == tcb.snd_max) {
+        tcb.set(tcb_flags::kRttTiming);  // Karn: time only new data
+        tcb.rtt_seq = tcb.snd_nxt;
+        tcb.rtt_start_ms = now_ms();
+      }
+      send_segment(tcb, tcb.snd_nxt, seg_flags, sent, length);
+      tcb.snd_nxt += length + (fin ? 1 : 0);
+      if (fin) tcb.set(tcb_flags::kFinSent);
+      tcb.snd_max = seq_max(tcb.snd_max, tcb.snd_nxt);
+      if (tcb.rtx_deadline == 0 || tcb.has(tcb_flags::kPersist)) {
+        tcb.clear(tcb_flags::kPersist);
+        tcb.rtx_deadline = now_us_ + tcb.rto_us;
+      }
+      if (fin) break;
+    }
+    // RFC 9293 3.8.6.1: a zero window with data waiting starts the persist timer.
+    if (tcb.snd_wnd == 0 && tcb.snd_una == tcb.snd_max && queued > 0 && tcb.rtx_deadline == 0) {
+      tcb.set(tcb_flags::kPersist);
+      tcb.rtx_deadline = now_us_ + tcb.rto_us;
+    }
+  }
+  if (tcb.has(tcb_flags::kAckNow)) send_ack(tcb);
+}
+
+/// Resends the first unacknowledged segment (fast retransmit, partial ACK).
+template <class Host>
+void Engine<Host>::retransmit_first(Tcb& tcb) {
+  uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
+  uint32_t length = std::min(queued, effective_mss(tcb));
+  bool fin = tcb.has(tcb_flags::kFinSent) && length == queued;
+  if (length == 0 && !fin) return;
+  ++counters_.retransmits;
+  send_segment(tcb, tcb.snd_una, flags::kAck | (fin ? flags::kFin : 0), 0, length);
+  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+}
+
+}  // namespace tcpterm::tcp

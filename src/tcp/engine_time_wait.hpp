@@ -1,0 +1,140 @@
+// TIME-WAIT (RFC 9293 3.6.1, 3.10.7.4) on compact records: the TCB is freed
+// and a 64-byte TimeWait takes its table slot for 2*MSL. A new SYN may
+// reopen the tuple early under RFC 6191 (timestamps) or RFC 1122 4.2.2.13
+// (a higher sequence number).
+#pragma once
+
+namespace tcpterm::tcp {
+
+template <class Host>
+void Engine<Host>::enter_time_wait(Tcb& tcb) {
+  if (tcb.has(tcb_flags::kAckNow)) send_ack(tcb);  // the ACK of the peer's FIN
+  uint32_t tw_index = time_waits_.allocate();
+  if (tw_index == table::ObjectPool<TimeWait>::kNone) {
+    ++counters_.drop_time_wait_full;  // closed without TIME-WAIT protection
+    free_tcb(tcb, CloseReason::kNormal);
+    return;
+  }
+  TimeWait& tw = time_waits_[tw_index];
+  tw = TimeWait{};
+  tw.key = tcb.key;
+  tw.hash = tcb.hash;
+  tw.snd_nxt = tcb.snd_max;
+  tw.rcv_nxt = tcb.rcv_nxt;
+  tw.ts_recent = tcb.ts_recent;
+  tw.ts_offset = tcb.ts_offset;
+  tw.rcv_wscale = tcb.rcv_wscale;
+  tw.rcv_window = static_cast<uint16_t>(
+      std::min<uint32_t>(static_cast<uint32_t>(tcb.rcv_adv - tcb.rcv_nxt) >> tcb.rcv_wscale, 65535));
+  tw.timestamps = tcb.has(tcb_flags::kTimestamps);
+  tw.active = true;
+  ++counters_.time_wait_entered;
+  free_tcb(tcb, CloseReason::kNormal);  // erases the TCB's table slot
+  uint32_t id = config_.max_connections + tw_index;
+  table_.insert(tw.hash, id);  // cannot fail: the TCB's slot was just freed
+  timers_.start(id, ticks_ceil(now_us_ + 2 * config_.msl_us));
+}
+
+template <class Host>
+void Engine<Host>::free_time_wait(uint32_t tw_index) {
+  TimeWait& tw = time_waits_[tw_index];
+  if (!tw.active) return;
+  uint32_t id = config_.max_connections + tw_index;
+  table_.erase(tw.hash, id);
+  timers_.stop(id);
+  tw.active = false;
+  time_waits_.release(tw_index);
+}
+
+/// Builds a throwaway TCB that speaks for the TIME-WAIT record.
+template <class Host>
+Tcb Engine<Host>::time_wait_view(const TimeWait& tw) const {
+  Tcb tcb{};
+  tcb.key = tw.key;
+  tcb.hash = tw.hash;
+  tcb.state = TcpState::kTimeWait;
+  tcb.snd_una = tcb.snd_nxt = tcb.snd_max = tw.snd_nxt;
+  tcb.rcv_nxt = tw.rcv_nxt;
+  tcb.rcv_wscale = tw.rcv_wscale;
+  tcb.rcv_adv = tw.rcv_nxt + (static_cast<uint32_t>(tw.rcv_window) << tw.rcv_wscale);
+  tcb.ts_recent = tw.ts_recent;
+  tcb.ts_offset = tw.ts_offset;
+  if (tw.timestamps) tcb.set(tcb_flags::kTimestamps);
+  return tcb;
+}
+
+template <class Host>
+void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
+  TimeWait& tw = time_waits_[tw_index];
+  Tcb view = time_wait_view(tw);
+  auto ack_from_view = [&] { send_ack(view); };
+
+  if (seg.has(flags::kSyn) && !seg.has(flags::kAck) && !seg.has(flags::kRst)) {
+    // RFC 6191 2: with timestamps, a SYN whose TSval is newer may reopen;
+    // without them, RFC 1122 4.2.2.13: a SYN above RCV.NXT may.
+    bool newer = tw.timestamps && seg.options.has_timestamps
+                     ? seq_gt(SeqNum(seg.options.ts_val), SeqNum(tw.ts_recent))
+                     : !tw.timestamps && seq_gt(seg.seq, tw.rcv_nxt);
+    const Listener* listener = find_listener(seg.key);
+    if (newer && listener != nullptr) {
+      SeqNum isn = tw.snd_nxt + 65535 + 2;  // above anything the old incarnation used
+      free_time_wait(tw_index);
+      ++counters_.time_wait_reused;
+      next_isn_ = isn;
+      input_listen(seg, *listener);
+      next_isn_.reset();
+      return;
+    }
+    if (challenge_ack_allowed()) {  // RFC 5961 4.2
+      ++counters_.challenge_acks;
+      ack_from_view();
+    }
+    return;
+  }
+  if (tw.timestamps && seg.options.has_timestamps && !seg.has(flags::kRst) &&
+      seq_lt(SeqNum(seg.options.ts_val), SeqNum(tw.ts_recent))) {
+    ++counters_.drop_paws;  // RFC 7323 5.3
+    ack_from_view();
+    return;
+  }
+  uint32_t rcv_wnd = static_cast<uint32_t>(tw.rcv_window) << tw.rcv_wscale;
+  if (!segment_acceptable(tw.rcv_nxt, rcv_wnd, seg)) {
+    ++counters_.drop_out_of_window;
+    if (!seg.has(flags::kRst)) {
+      ++counters_.dup_acks_out;
+      ack_from_view();
+      // RFC 9293 3.10.7.4 eighth: a retransmitted FIN restarts the 2 MSL timeout.
+      if (seg.has(flags::kFin)) {
+        timers_.start(config_.max_connections + tw_index, ticks_ceil(now_us_ + 2 * config_.msl_us));
+      }
+    }
+    return;
+  }
+  if (seg.has(flags::kRst)) {
+    if (seg.seq == tw.rcv_nxt) {  // RFC 9293: TIME-WAIT + RST -> CLOSED
+      ++counters_.rst_in;
+      free_time_wait(tw_index);
+    } else if (challenge_ack_allowed()) {  // RFC 5961 3.2
+      ++counters_.challenge_acks;
+      ack_from_view();
+    }
+    return;
+  }
+  if (seg.has(flags::kSyn)) {
+    if (challenge_ack_allowed()) {
+      ++counters_.challenge_acks;
+      ack_from_view();
+    }
+    return;
+  }
+  if (!seg.has(flags::kAck)) return;
+  if (seg.has(flags::kFin) || !seg.payload.empty()) {
+    // Nothing new can follow the peer's FIN: acknowledge and restart 2 MSL.
+    ack_from_view();
+    if (seg.has(flags::kFin)) {
+      timers_.start(config_.max_connections + tw_index, ticks_ceil(now_us_ + 2 * config_.msl_us));
+    }
+  }
+}
+
+}  // namespace tcpterm::tcp

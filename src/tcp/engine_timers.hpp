@@ -1,0 +1,164 @@
+// Timers. Each TCB has one wheel entry armed at the earliest of its three
+// deadlines (retransmission/persist, delayed ACK, idle: keepalive, idle and
+// FIN-WAIT-2 timeouts); TIME-WAIT records have one entry for 2*MSL. One entry
+// per connection keeps the wheel small and start/stop O(1).
+#pragma once
+
+namespace tcpterm::tcp {
+
+template <class Host>
+uint64_t Engine<Host>::ticks_ceil(uint64_t us) const {
+  return (us + config_.timer_tick_us - 1) / config_.timer_tick_us;
+}
+
+template <class Host>
+void Engine<Host>::arm_timer(Tcb& tcb) {
+  uint64_t deadline = 0;
+  for (uint64_t d : {tcb.rtx_deadline, tcb.delack_deadline, tcb.idle_deadline}) {
+    if (d != 0 && (deadline == 0 || d < deadline)) deadline = d;
+  }
+  ConnRef id = index_of(tcb);
+  if (deadline == 0) {
+    timers_.stop(id);
+  } else if (!timers_.pending(id) || timers_.expiry(id) != ticks_ceil(deadline)) {
+    timers_.start(id, ticks_ceil(deadline));
+  }
+}
+
+template <class Host>
+void Engine<Host>::advance(uint64_t now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  timers_.advance(now_us_ / config_.timer_tick_us, [this](uint32_t id) { on_timer(id); });
+}
+
+template <class Host>
+void Engine<Host>::on_timer(uint32_t id) {
+  if (id >= config_.max_connections) {  // 2*MSL elapsed (RFC 9293 3.6.1)
+    ++counters_.time_wait_expired;
+    free_time_wait(id - config_.max_connections);
+    return;
+  }
+  Tcb& tcb = tcbs_[id];
+  if (tcb.state == TcpState::kClosed) return;
+  current_conn_ = id;
+  if (tcb.delack_deadline != 0 && now_us_ >= tcb.delack_deadline) {
+    tcb.delack_deadline = 0;
+    ++counters_.delayed_acks;
+    send_ack(tcb);
+  }
+  if (tcb.rtx_deadline != 0 && now_us_ >= tcb.rtx_deadline) {
+    tcb.rtx_deadline = 0;
+    on_retransmit_timeout(tcb);
+    if (tcb.state == TcpState::kClosed) return;
+  }
+  if (tcb.idle_deadline != 0 && now_us_ >= tcb.idle_deadline) {
+    tcb.idle_deadline = 0;
+    on_idle_timeout(tcb);
+    if (tcb.state == TcpState::kClosed) return;
+  }
+  arm_timer(tcb);
+}
+
+template <class Host>
+void Engine<Host>::on_retransmit_timeout(Tcb& tcb) {
+  if (tcb.has(tcb_flags::kPersist)) {
+    // RFC 9293 3.8.6.1: probe a zero window with one octet, backing off;
+    // a peer that keeps answering keeps the connection.
+    uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
+    if (queued > 0 && tcb.snd_wnd == 0) {
+      ++counters_.zero_window_probes;
+      send_segment(tcb, tcb.snd_una, flags::kAck, 0, 1);
+      tcb.snd_nxt = seq_max(tcb.snd_nxt, tcb.snd_una + 1);
+      tcb.snd_max = seq_max(tcb.snd_max, tcb.snd_nxt);
+      if (tcb.retransmits < 30) ++tcb.retransmits;
+      uint64_t backoff = std::min<uint64_t>(uint64_t{tcb.rto_us} << std::min<uint32_t>(tcb.retransmits, 16),
+                                            config_.rto_max_us);
+      tcb.rtx_deadline = now_us_ + backoff;
+      return;
+    }
+    tcb.clear(tcb_flags::kPersist);
+  }
+  ++tcb.retransmits;
+  uint32_t limit = tcb.state == TcpState::kSynReceived ? config_.syn_ack_retries
+                   : tcb.state == TcpState::kSynSent   ? config_.syn_retries
+                                                       : config_.max_retransmits;
+  if (tcb.retransmits > limit) {
+    if (tcb.state == TcpState::kSynReceived && tcb.has(tcb_flags::kPassive)) {
+      ++counters_.syn_received_timeouts;
+      free_tcb(tcb, std::nullopt);
+    } else {
+      free_tcb(tcb, CloseReason::kTimeout);
+    }
+    return;
+  }
+  ++counters_.rto_expirations;
+  rto_backoff(tcb, config_);  // RFC 6298 5.5
+  switch (tcb.state) {
+    case TcpState::kSynReceived:
+      ++counters_.syn_ack_retransmits;
+      send_segment(tcb, tcb.iss, flags::kSyn | flags::kAck, 0, 0);
+      break;
+    case TcpState::kSynSent:
+      ++counters_.retransmits;
+      send_segment(tcb, tcb.iss, flags::kSyn, 0, 0);
+      break;
+    default:
+      // RFC 5681 3.1 / RFC 6298 5.4: shrink to the loss window and resend from SND.UNA.
+      cc_on_timeout(tcb, effective_mss(tcb));
+      tcb.dup_acks = 0;
+      tcb.clear(tcb_flags::kRttTiming);  // Karn's algorithm
+      tcb.recover = tcb.snd_max;
+      tcb.snd_nxt = tcb.snd_una;
+      tcb.rtx_deadline = 0;
+      output(tcb);
+      break;
+  }
+  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+}
+
+template <class Host>
+void Engine<Host>::on_idle_timeout(Tcb& tcb) {
+  uint64_t idle_us = (now_ms() - tcb.last_activity_ms) * 1000ull;
+  if (tcb.state == TcpState::kFinWait2 && tcb.has(tcb_flags::kAppClosed)) {
+    // Orphaned FIN-WAIT-2 (Linux tcp_fin_timeout): the peer never closes.
+    if (idle_us + 1000 >= config_.fin_wait2_timeout_us) {
+      free_tcb(tcb, CloseReason::kTimeout);
+      return;
+    }
+    tcb.idle_deadline = now_us_ + config_.fin_wait2_timeout_us - idle_us;
+    return;
+  }
+  if (config_.idle_timeout_us != 0 && idle_us + 1000 >= config_.idle_timeout_us) {
+    send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+    free_tcb(tcb, CloseReason::kTimeout);
+    return;
+  }
+  if (config_.keepalive_idle_us != 0 && idle_us + 1000 >= config_.keepalive_idle_us) {
+    // RFC 9293 3.8.4 / RFC 1122 4.2.3.6: probe with SEG.SEQ = SND.NXT - 1.
+    if (tcb.keepalive_probes >= config_.keepalive_probes) {
+      send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+      free_tcb(tcb, CloseReason::kTimeout);
+      return;
+    }
+    ++tcb.keepalive_probes;
+    ++counters_.keepalive_probes;
+    send_segment(tcb, tcb.snd_nxt - 1, flags::kAck, 0, 0);
+    tcb.idle_deadline = now_us_ + config_.keepalive_interval_us;
+    return;
+  }
+  schedule_idle(tcb);
+}
+
+/// Sets the idle deadline from the configured keepalive/idle timeouts.
+template <class Host>
+void Engine<Host>::schedule_idle(Tcb& tcb) {
+  uint64_t wait = 0;
+  if (config_.keepalive_idle_us != 0) wait = config_.keepalive_idle_us;
+  if (config_.idle_timeout_us != 0 && (wait == 0 || config_.idle_timeout_us < wait)) {
+    wait = config_.idle_timeout_us;
+  }
+  uint64_t idle_us = (now_ms() - tcb.last_activity_ms) * 1000ull;
+  tcb.idle_deadline = wait == 0 ? 0 : now_us_ + (wait > idle_us ? wait - idle_us : 1000);
+}
+
+}  // namespace tcpterm::tcp
