@@ -141,7 +141,11 @@ void Engine<Host>::output(Tcb& tcb) {
       uint32_t unsent = queued - sent;
       uint32_t usable = window > sent ? window - sent : 0;
       uint32_t length = std::min({unsent, usable, mss});
-      bool fin = tcb.has(tcb_flags::kFinQueued) && sent + length == queued;
+      // The FIN goes once, after the last byte, and again only when
+      // retransmitting (SND.NXT rewound below SND.MAX).
+      bool fin_due = tcb.has(tcb_flags::kFinQueued) &&
+                     (!tcb.has(tcb_flags::kFinSent) || seq_lt(tcb.snd_nxt, tcb.snd_max));
+      bool fin = fin_due && sent + length == queued;
       if (length == 0 && !fin) break;
       if (length < unsent && length < mss && sent > 0) break;  // sender SWS avoidance (RFC 9293 3.8.6.2.1)
       uint8_t seg_flags = flags::kAck;

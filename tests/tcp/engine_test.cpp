@@ -315,7 +315,7 @@ TEST_F(EngineTest, ChurnOfManyConnectionsReturnsToBaseline) {
   config.msl_us = 1000;  // TIME-WAIT lasts 2 ms here
   make_engine(config);
   host.data_handler = [&](ConnRef c, std::span<const uint8_t> d) {
-    static const uint8_t reply[] = "ok";
+    static const uint8_t reply[] = {'o', 'k'};
     engine->send(c, reply);
     engine->close(c);
     return d.size();
@@ -327,7 +327,8 @@ TEST_F(EngineTest, ChurnOfManyConnectionsReturnsToBaseline) {
     Segment syn = seg(flags::kSyn, peer, 0, {}, port);
     in(syn);
     auto out = host.take();
-    ASSERT_EQ(out.size(), 1u) << i;
+    ASSERT_EQ(out.size(), 1u) << i << " connections=" << engine->occupancy().connections
+                              << " time_wait=" << engine->occupancy().time_wait;
     uint32_t iss = out[0].seq.raw();
     in(seg(flags::kAck, peer + 1, iss + 1, "x", port));
     out = host.take();
