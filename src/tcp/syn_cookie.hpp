@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "table/flow_key.hpp"
@@ -31,12 +32,12 @@ struct CookieOptions {
 namespace detail {
 inline uint32_t cookie_hash(const std::array<uint8_t, 16>& secret, const table::FlowKey& key,
                             uint32_t count, uint8_t which) {
-  struct {
-    table::FlowKey key;
-    uint32_t count;
-    uint8_t which;
-  } input{key, count, which};
-  return static_cast<uint32_t>(siphash24(secret, &input, sizeof input));
+  // An explicit byte layout: a struct would hash its padding bytes.
+  uint8_t input[sizeof(table::FlowKey) + sizeof(count) + 1];
+  std::memcpy(input, &key, sizeof key);
+  std::memcpy(input + sizeof key, &count, sizeof count);
+  input[sizeof input - 1] = which;
+  return static_cast<uint32_t>(siphash24(secret, input, sizeof input));
 }
 }  // namespace detail
 
