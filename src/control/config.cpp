@@ -1,0 +1,246 @@
+// The config schema: which keys exist, their ranges, and the cross-checks
+// (listener addresses must be ours, at most one gateway per family). The
+// format is documented for users in configs/README.md; keep the two in step.
+#include "control/config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "control/yaml_reader.hpp"
+
+namespace tcpterm::control {
+
+namespace {
+
+constexpr uint64_t kUsPerMs = 1000;
+constexpr uint64_t kUsPerS = 1'000'000;
+
+bool prefix_equal(const wire::IpAddress& a, const wire::IpAddress& b, unsigned bits) {
+  for (unsigned i = 0; i < 16 && bits > 0; ++i, bits = bits >= 8 ? bits - 8 : 0) {
+    uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
+    if ((a.bytes[i] & mask) != (b.bytes[i] & mask)) return false;
+  }
+  return true;
+}
+
+void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
+  YamlMap map(node, path);
+  YAML::Node device = map.take("device");
+  if (!device.IsDefined()) path.fail(node, "device is required (e.g. net_tap0 or 0000:01:00.0)");
+  port.device = read_string(device, map.path_of("device"));
+
+  auto items = read_list(map.take("addresses"), map.path_of("addresses"));
+  for (size_t i = 0; i < items.size(); ++i)
+    port.addresses.push_back(read_interface_address(items[i], map.path_of("addresses").index(i)));
+  if (port.addresses.empty())
+    path.fail(node, "addresses is required: list tcpterm's own addresses, e.g. [10.7.0.2/24]");
+
+  auto gateways = read_list(map.take("gateway"), map.path_of("gateway"));
+  bool have_v4 = false, have_v6 = false;
+  for (size_t i = 0; i < gateways.size(); ++i) {
+    YamlPath gw_path = map.path_of("gateway").index(i);
+    wire::IpAddress gw = read_ip_address(gateways[i], gw_path);
+    bool& seen = gw.is_v4() ? have_v4 : have_v6;
+    if (seen) gw_path.fail(gateways[i], "at most one IPv4 and one IPv6 gateway per port");
+    seen = true;
+    bool on_link = false;
+    for (const auto& a : port.addresses) on_link = on_link || a.on_link(gw);
+    if (!on_link)
+      gw_path.fail(gateways[i], "gateway " + gw.to_string() + " is not on the link of any of the port's addresses");
+    port.gateways.push_back(gw);
+  }
+
+  read_uint_into(map, "mtu", port.mtu, 576, 9000);
+
+  auto kernel = read_list(map.take("kernel_side"), map.path_of("kernel_side"));
+  for (size_t i = 0; i < kernel.size(); ++i)
+    port.kernel_side.push_back(read_interface_address(kernel[i], map.path_of("kernel_side").index(i)));
+  if (!port.kernel_side.empty() && port.device.rfind("net_tap", 0) != 0)
+    map.path_of("kernel_side").fail(node, "only net_tap devices have a kernel side; remove it for " + port.device);
+  map.finish();
+}
+
+void read_listener(const YAML::Node& node, const YamlPath& path, ListenerConfig& listener) {
+  YamlMap map(node, path);
+  YAML::Node port = map.take("port");
+  if (!port.IsDefined()) path.fail(node, "port is required");
+  listener.port = static_cast<uint16_t>(read_uint(port, map.path_of("port"), 1, 65535));
+  YAML::Node app = map.take("app");
+  if (!app.IsDefined()) path.fail(node, "app is required (http, echo, discard or a registered application)");
+  listener.app = read_string(app, map.path_of("app"));
+  if (YAML::Node a = map.take("address"); a.IsDefined()) listener.address = read_ip_address(a, map.path_of("address"));
+  map.finish();
+}
+
+void read_http(YamlMap& map, HttpConfig& http) {
+  read_uint_into(map, "status", http.status, 100, 599);
+  if (YAML::Node n = map.take("content_type"); n.IsDefined())
+    http.content_type = read_string(n, map.path_of("content_type"));
+  if (YAML::Node n = map.take("body"); n.IsDefined()) http.body = read_string(n, map.path_of("body"));
+  read_uint_into(map, "max_request_head", http.max_request_head, 64, 1u << 20);
+  for (char c : http.content_type) {
+    if (c == '\r' || c == '\n') map.path_of("content_type").fail(YAML::Node(), "must not contain line breaks");
+  }
+  map.finish();
+}
+
+void read_tcp(YamlMap& map, tcp::EngineConfig& tcp) {
+  read_uint_into(map, "max_connections", tcp.max_connections, 1, 1u << 24);
+  read_uint_into(map, "max_time_wait", tcp.max_time_wait, 1, 1u << 24);
+  read_uint_into(map, "max_syn_backlog", tcp.max_syn_backlog, 1, 1u << 24);
+  read_uint_into(map, "buffer_count", tcp.buffer_count, 2, 1u << 24);
+  read_uint_into(map, "buffer_size", tcp.buffer_size, 1024, 1u << 30);
+  read_uint_into(map, "max_listeners", tcp.max_listeners, 1, 255);
+  read_uint_into(map, "mss_v4", tcp.mss_v4, 536, 9000 - 40);
+  read_uint_into(map, "mss_v6", tcp.mss_v6, 1220, 9000 - 60);
+  read_uint_into(map, "window_scale", tcp.window_scale, 0, 14);  // RFC 7323 2.3
+  if (YAML::Node n = map.take("sack"); n.IsDefined()) tcp.sack = read_bool(n, map.path_of("sack"));
+  if (YAML::Node n = map.take("timestamps"); n.IsDefined())
+    tcp.timestamps = read_bool(n, map.path_of("timestamps"));
+
+  auto read_time = [&map](std::string_view key, uint64_t& out, uint64_t unit, uint64_t min, uint64_t max) {
+    if (YAML::Node n = map.take(key); n.IsDefined()) out = read_uint(n, map.path_of(key), min, max) * unit;
+  };
+  read_time("timer_tick_us", tcp.timer_tick_us, 1, 10, 100'000);
+  read_time("msl_ms", tcp.msl_us, kUsPerMs, 0, 600'000);
+  read_time("rto_initial_ms", tcp.rto_initial_us, kUsPerMs, 1, 60'000);
+  read_time("rto_min_ms", tcp.rto_min_us, kUsPerMs, 1, 60'000);
+  read_time("rto_max_ms", tcp.rto_max_us, kUsPerMs, 1, 600'000);
+  read_time("delayed_ack_ms", tcp.delayed_ack_us, kUsPerMs, 0, 500);  // RFC 9293 3.8.6.3
+  read_time("fin_wait2_timeout_s", tcp.fin_wait2_timeout_us, kUsPerS, 1, 3600);
+  read_time("keepalive_idle_s", tcp.keepalive_idle_us, kUsPerS, 0, 86'400);
+  read_time("keepalive_interval_s", tcp.keepalive_interval_us, kUsPerS, 1, 86'400);
+  read_time("idle_timeout_s", tcp.idle_timeout_us, kUsPerS, 0, 86'400);
+  read_uint_into(map, "syn_ack_retries", tcp.syn_ack_retries, 0, 20);
+  read_uint_into(map, "syn_retries", tcp.syn_retries, 0, 20);
+  read_uint_into(map, "max_retransmits", tcp.max_retransmits, 1, 30);
+  read_uint_into(map, "keepalive_probes", tcp.keepalive_probes, 1, 100);
+  read_uint_into(map, "challenge_ack_limit", tcp.challenge_ack_limit, 1, 1u << 24);
+  if (YAML::Node n = map.take("syn_cookies"); n.IsDefined()) {
+    size_t mode = read_choice(n, map.path_of("syn_cookies"), {"off", "auto", "always"});
+    tcp.syn_cookies = static_cast<tcp::SynCookieMode>(mode);
+  }
+  if (tcp.rto_min_us > tcp.rto_max_us)
+    map.path_of("rto_min_ms").fail(YAML::Node(), "must not exceed rto_max_ms");
+  map.finish();
+}
+
+void read_dataplane(YamlMap& map, DataplaneConfig& dp) {
+  read_uint_into(map, "rx_burst", dp.rx_burst, 1, 512);
+  read_uint_into(map, "tx_burst", dp.tx_burst, 1, 512);
+  read_uint_into(map, "mbufs", dp.mbufs, 512, 1u << 24);
+  read_uint_into(map, "idle_sleep_us", dp.idle_sleep_us, 0, 100'000);
+  read_uint_into(map, "rx_descriptors", dp.rx_descriptors, 32, 16384);
+  read_uint_into(map, "tx_descriptors", dp.tx_descriptors, 32, 16384);
+  read_uint_into(map, "neighbour_entries", dp.neighbour_entries, 16, 1u << 20);
+  map.finish();
+}
+
+void read_log(YamlMap& map, LogConfig& log) {
+  if (YAML::Node n = map.take("level"); n.IsDefined()) {
+    static const std::vector<std::string_view> kLevels = {"emerg", "alert", "crit", "err",
+                                                          "warning", "notice", "info", "debug"};
+    log.level = std::string(kLevels[read_choice(n, map.path_of("level"), kLevels)]);
+  }
+  read_uint_into(map, "stats_interval_s", log.stats_interval_s, 0, 86'400);
+  map.finish();
+}
+
+void read_prometheus(YamlMap& map, PrometheusConfig& prometheus) {
+  prometheus.enabled = true;
+  if (YAML::Node n = map.take("enabled"); n.IsDefined()) prometheus.enabled = read_bool(n, map.path_of("enabled"));
+  if (YAML::Node n = map.take("address"); n.IsDefined()) prometheus.address = read_ip_address(n, map.path_of("address"));
+  read_uint_into(map, "port", prometheus.port, 1, 65535);
+  map.finish();
+}
+
+/// Listener addresses must be ours, ports unique, and the workers distinct.
+void check_consistency(const Config& config, const YAML::Node& root, const YamlPath& top) {
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const ListenerConfig& l = config.listeners[i];
+    YamlPath path = top.child("listeners").index(i);
+    for (size_t j = 0; j < i; ++j) {
+      if (config.listeners[j].port == l.port)
+        path.fail(root["listeners"][i], "port " + std::to_string(l.port) + " is already used by listeners[" +
+                                            std::to_string(j) + "]");
+    }
+    if (!l.address) continue;
+    bool ours = false;
+    for (const auto& port : config.ports)
+      for (const auto& a : port.addresses) ours = ours || a.address == *l.address;
+    if (!ours)
+      path.fail(root["listeners"][i], "address " + l.address->to_string() +
+                                          " is not one of the ports' addresses");
+  }
+  if (config.listeners.size() > config.tcp.max_listeners)
+    top.child("listeners").fail(root["listeners"], "more listeners than tcp.max_listeners");
+  for (size_t i = 0; i < config.workers.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (config.workers[i] == config.workers[j])
+        top.child("workers").index(i).fail(root["workers"][i], "lcore " + std::to_string(config.workers[i]) +
+                                                                   " is listed twice");
+}
+
+}  // namespace
+
+bool InterfaceAddress::on_link(const wire::IpAddress& other) const {
+  if (other.is_v4() != address.is_v4()) return false;
+  return prefix_equal(address, other, address.is_v4() ? 96u + prefix_length : prefix_length);
+}
+
+std::string InterfaceAddress::to_string() const {
+  return address.to_string() + "/" + std::to_string(prefix_length);
+}
+
+Config parse_config(std::string_view yaml_text, std::string_view source) {
+  Config config;
+  config.source = std::string(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(config.source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  YamlPath top{&config.source, ""};
+  YamlMap map(root, top);
+
+  auto workers = read_list(map.take("workers"), top.child("workers"));
+  for (size_t i = 0; i < workers.size(); ++i)
+    config.workers.push_back(static_cast<unsigned>(read_uint(workers[i], top.child("workers").index(i), 0, 1023)));
+
+  YAML::Node ports = map.take("ports");
+  if (!ports.IsDefined() || !ports.IsSequence() || ports.size() == 0)
+    top.child("ports").fail(ports, "at least one port is required, e.g. - { device: net_tap0, addresses: [10.7.0.2/24] }");
+  for (size_t i = 0; i < ports.size(); ++i)
+    read_port(ports[i], top.child("ports").index(i), config.ports.emplace_back());
+
+  auto listeners = read_list(map.take("listeners"), top.child("listeners"));
+  for (size_t i = 0; i < listeners.size(); ++i)
+    read_listener(listeners[i], top.child("listeners").index(i), config.listeners.emplace_back());
+
+  YamlMap http(map.take("http"), top.child("http"));
+  read_http(http, config.http);
+  YamlMap tcp(map.take("tcp"), top.child("tcp"));
+  read_tcp(tcp, config.tcp);
+  YamlMap dataplane(map.take("dataplane"), top.child("dataplane"));
+  read_dataplane(dataplane, config.dataplane);
+  YamlMap log(map.take("log"), top.child("log"));
+  read_log(log, config.log);
+  if (YAML::Node n = map.take("prometheus"); n.IsDefined()) {
+    YamlMap prometheus(n, top.child("prometheus"));
+    read_prometheus(prometheus, config.prometheus);
+  }
+  map.finish();
+  check_consistency(config, root, top);
+  return config;
+}
+
+Config load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open the config file (does it exist and is it readable?)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace tcpterm::control

@@ -1,0 +1,166 @@
+// Config parser: a good file loads with the documented defaults, and every
+// kind of bad file is refused with a message naming the file, line and key.
+#include "control/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tcpterm::control {
+namespace {
+
+constexpr const char* kGood = R"(
+workers: [1, 2]
+ports:
+  - device: net_tap0
+    addresses: [10.7.0.2/24, "fd00:7::2/64"]
+    gateway: 10.7.0.1
+    mtu: 1500
+    kernel_side: 10.7.0.1/24
+listeners:
+  - { port: 80, app: http }
+  - { port: 7, app: echo, address: 10.7.0.2 }
+  - { port: 9, app: discard }
+http:
+  status: 200
+  content_type: text/plain
+  body: "Hello from tcpterm\n"
+tcp: { max_connections: 1000, msl_ms: 1000, syn_cookies: always, sack: false }
+dataplane: { rx_burst: 64, mbufs: 4095 }
+log: { level: debug, stats_interval_s: 0 }
+)";
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_config(yaml, "test.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+/// kGood with one line replaced, so each bad case differs in one place only.
+std::string good_with(const std::string& from, const std::string& to) {
+  std::string text = kGood;
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(Config, GoodFileLoads) {
+  Config c = parse_config(kGood, "test.yaml");
+  EXPECT_EQ(c.workers, (std::vector<unsigned>{1, 2}));
+  ASSERT_EQ(c.ports.size(), 1u);
+  EXPECT_EQ(c.ports[0].device, "net_tap0");
+  ASSERT_EQ(c.ports[0].addresses.size(), 2u);
+  EXPECT_EQ(c.ports[0].addresses[0].to_string(), "10.7.0.2/24");
+  EXPECT_EQ(c.ports[0].addresses[1].prefix_length, 64);
+  ASSERT_EQ(c.ports[0].gateways.size(), 1u);
+  EXPECT_EQ(c.ports[0].gateways[0], wire::IpAddress::v4(0x0a070001));
+  ASSERT_EQ(c.ports[0].kernel_side.size(), 1u);
+  ASSERT_EQ(c.listeners.size(), 3u);
+  EXPECT_EQ(c.listeners[0].app, "http");
+  EXPECT_FALSE(c.listeners[0].address.has_value());
+  EXPECT_EQ(c.listeners[1].address, wire::IpAddress::v4(0x0a070002));
+  EXPECT_EQ(c.http.body, "Hello from tcpterm\n");
+  EXPECT_EQ(c.tcp.max_connections, 1000u);
+  EXPECT_EQ(c.tcp.msl_us, 1'000'000u);
+  EXPECT_EQ(c.tcp.syn_cookies, tcp::SynCookieMode::kAlways);
+  EXPECT_FALSE(c.tcp.sack);
+  EXPECT_EQ(c.tcp.max_time_wait, tcp::EngineConfig{}.max_time_wait);  // default kept
+  EXPECT_EQ(c.dataplane.rx_burst, 64);
+  EXPECT_EQ(c.dataplane.tx_burst, 32);
+  EXPECT_EQ(c.log.level, "debug");
+  EXPECT_FALSE(c.prometheus.enabled);
+}
+
+TEST(Config, MinimalFileUsesDefaults) {
+  Config c = parse_config("ports: [{device: net_tap0, addresses: 10.0.0.2/24}]", "min.yaml");
+  EXPECT_TRUE(c.workers.empty());
+  EXPECT_TRUE(c.listeners.empty());
+  EXPECT_EQ(c.ports[0].mtu, 1500);
+  EXPECT_EQ(c.http.status, 200);
+}
+
+TEST(Config, ShippedTapConfigLoads) {
+  Config c = load_config_file(TCPTERM_SOURCE_DIR "/configs/tap.yaml");
+  EXPECT_EQ(c.ports[0].device, "net_tap0");
+  EXPECT_EQ(c.listeners.size(), 3u);
+}
+
+TEST(Config, UnknownKeyIsNamed) {
+  EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
+            "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, gateway, "
+            "kernel_side, mtu)");
+  EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,")).find("tcp.max_conections: unknown key"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kGood) + "listners: []\n").find("listners: unknown key"), std::string::npos);
+}
+
+TEST(Config, OutOfRangeNumberIsNamed) {
+  EXPECT_EQ(error_of(good_with("mtu: 1500", "mtu: 100000")),
+            "test.yaml:7: ports[0].mtu: expected a whole number from 576 to 9000, got \"100000\"");
+  EXPECT_NE(error_of(good_with("{ port: 80,", "{ port: -1,")).find("listeners[0].port: expected a whole number"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: lots")).find("dataplane.rx_burst"), std::string::npos);
+}
+
+TEST(Config, BadAddressIsNamed) {
+  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.300/24,")).find("ports[0].addresses[0]: expected ADDRESS/PREFIX"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.2,")).find("ports[0].addresses[0]"), std::string::npos);
+  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.2/33,")).find("prefix length must be 1 to 32"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("gateway: 10.7.0.1", "gateway: 10.9.0.1")).find("not on the link"), std::string::npos);
+}
+
+TEST(Config, BadChoiceListsTheChoices) {
+  EXPECT_NE(error_of(good_with("syn_cookies: always", "syn_cookies: sometimes"))
+                .find("tcp.syn_cookies: expected one of off, auto, always, got \"sometimes\""),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("sack: false", "sack: maybe")).find("tcp.sack: expected true or false"),
+            std::string::npos);
+}
+
+TEST(Config, MissingRequiredKeys) {
+  EXPECT_NE(error_of("listeners: []").find("ports: at least one port is required"), std::string::npos);
+  EXPECT_NE(error_of("ports: [{addresses: [10.0.0.2/24]}]").find("ports[0]: device is required"), std::string::npos);
+  EXPECT_NE(error_of("ports: [{device: x}]").find("ports[0]: addresses is required"), std::string::npos);
+  EXPECT_NE(error_of(good_with("{ port: 9, app: discard }", "{ port: 9 }")).find("listeners[2]: app is required"),
+            std::string::npos);
+}
+
+TEST(Config, CrossChecks) {
+  EXPECT_NE(error_of(good_with("{ port: 9, app: discard }", "{ port: 80, app: discard }"))
+                .find("listeners[2]: port 80 is already used by listeners[0]"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("address: 10.7.0.2 }", "address: 10.7.0.3 }"))
+                .find("address 10.7.0.3 is not one of the ports' addresses"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("workers: [1, 2]", "workers: [1, 1]")).find("lcore 1 is listed twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("device: net_tap0", "device: 0000:01:00.0")).find("only net_tap devices have a kernel side"),
+            std::string::npos);
+}
+
+TEST(Config, WrongShapes) {
+  EXPECT_NE(error_of(good_with("tcp: {", "tcp: [")).find("not valid YAML"), std::string::npos);
+  EXPECT_NE(error_of(good_with("log: { level: debug, stats_interval_s: 0 }", "log: 3"))
+                .find("log: expected a map of keys, got \"3\""),
+            std::string::npos);
+  EXPECT_NE(error_of("ports: [{device: x, addresses: {a: 1}}]").find("ports[0].addresses: expected a list"),
+            std::string::npos);
+}
+
+TEST(Config, MissingFileIsNamed) {
+  try {
+    load_config_file("/nonexistent/tcpterm.yaml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "/nonexistent/tcpterm.yaml: cannot open the config file (does it exist and is it readable?)");
+  }
+}
+
+}  // namespace
+}  // namespace tcpterm::control
