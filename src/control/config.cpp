@@ -78,6 +78,8 @@ void read_http(YamlMap& map, HttpConfig& http) {
     http.content_type = read_string(n, map.path_of("content_type"));
   if (YAML::Node n = map.take("body"); n.IsDefined()) http.body = read_string(n, map.path_of("body"));
   read_uint_into(map, "max_request_head", http.max_request_head, 64, 1u << 20);
+  if (http.body.size() > (1u << 20))
+    map.path_of("body").fail(YAML::Node(), "is larger than 1 MiB; tcpterm serves small static bodies");
   for (char c : http.content_type) {
     if (c == '\r' || c == '\n') map.path_of("content_type").fail(YAML::Node(), "must not contain line breaks");
   }
