@@ -1,0 +1,55 @@
+// IPv4 header validation and the header writer.
+#include "wire/ipv4.hpp"
+
+#include <cstring>
+
+namespace tcpterm::wire {
+
+namespace {
+constexpr uint16_t kFlagDontFragment = 0x4000;
+constexpr uint16_t kFlagMoreFragments = 0x2000;
+constexpr uint16_t kFragmentOffsetMask = 0x1fff;
+}  // namespace
+
+Checked<Ipv4View> Ipv4View::check(std::span<const uint8_t> packet, bool checksum_verified_by_hardware) {
+  using Result = Checked<Ipv4View>;
+  if (packet.size() < kIpv4MinHeaderSize) return Result::rejected(DropReason::kIpv4BadHeaderLength);
+  const uint8_t* p = packet.data();
+  if ((p[0] >> 4) != 4) return Result::rejected(DropReason::kIpv4BadVersion);
+  const size_t header_length = size_t{p[0] & 0x0fu} * 4;
+  if (header_length < kIpv4MinHeaderSize || header_length > packet.size())
+    return Result::rejected(DropReason::kIpv4BadHeaderLength);
+  const size_t total_length = load_be16(p + 2);
+  if (total_length < header_length || total_length > packet.size())
+    return Result::rejected(DropReason::kIpv4BadTotalLength);
+  if (!checksum_verified_by_hardware && !internet_checksum_ok(packet.first(header_length)))
+    return Result::rejected(DropReason::kIpv4BadChecksum);
+  // RFC 791 3.2: MF or a non-zero offset marks a fragment; tcpterm does not reassemble.
+  const uint16_t flags_and_offset = load_be16(p + 6);
+  if ((flags_and_offset & (kFlagMoreFragments | kFragmentOffsetMask)) != 0)
+    return Result::rejected(DropReason::kIpv4Fragment);
+  Ipv4View view;
+  view.packet_ = packet.first(total_length);
+  view.header_length_ = header_length;
+  return {view, DropReason::kNone};
+}
+
+size_t build_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderSpec& spec, ChecksumMode mode) {
+  if (out.size() < kIpv4MinHeaderSize || spec.payload_length > 0xffff - kIpv4MinHeaderSize) return 0;
+  uint8_t* p = out.data();
+  p[0] = 0x45;  // version 4, IHL 5
+  p[1] = 0;     // DSCP 0, not ECN-capable
+  store_be16(p + 2, static_cast<uint16_t>(kIpv4MinHeaderSize + spec.payload_length));
+  store_be16(p + 4, 0);  // RFC 6864 4.1: ID unused on atomic datagrams
+  store_be16(p + 6, kFlagDontFragment);
+  p[8] = spec.ttl;
+  p[9] = spec.protocol;
+  store_be16(p + 10, 0);
+  std::memcpy(p + 12, spec.source.v4_bytes(), 4);
+  std::memcpy(p + 16, spec.destination.v4_bytes(), 4);
+  if (mode == ChecksumMode::kSoftware)
+    store_be16(p + 10, internet_checksum(out.first(kIpv4MinHeaderSize)));
+  return kIpv4MinHeaderSize;
+}
+
+}  // namespace tcpterm::wire

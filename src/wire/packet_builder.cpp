@@ -1,0 +1,79 @@
+// build_tcp_frame: Ethernet, IP and TCP writers composed, then the TCP
+// checksum over the frame's own bytes (so an odd-length first payload span
+// needs no special casing).
+#include "wire/packet_builder.hpp"
+
+#include <cstring>
+
+#include "wire/ethernet.hpp"
+#include "wire/ip_protocol.hpp"
+#include "wire/ipv4.hpp"
+#include "wire/ipv6.hpp"
+#include "wire/tcp_header.hpp"
+
+namespace tcpterm::wire {
+
+namespace {
+
+EthernetHeaderSpec ethernet_spec(const TcpFrameSpec& spec) {
+  return EthernetHeaderSpec{spec.source_mac, spec.destination_mac,
+                            spec.source_ip.is_v4() ? ethertype::kIpv4 : ethertype::kIpv6,
+                            spec.vlan_id.has_value(), spec.vlan_id.value_or(0)};
+}
+
+TcpHeaderSpec tcp_spec(const TcpFrameSpec& spec) {
+  return TcpHeaderSpec{spec.source_port,    spec.destination_port, spec.sequence_number,
+                       spec.acknowledgment_number, spec.flags,     spec.window,
+                       spec.urgent_pointer, spec.options};
+}
+
+}  // namespace
+
+TcpFrameLayout tcp_frame_layout(const TcpFrameSpec& spec) {
+  TcpFrameLayout layout;
+  layout.l2_length = ethernet_header_size(ethernet_spec(spec));
+  layout.l3_length = spec.source_ip.is_v4() ? kIpv4MinHeaderSize : kIpv6HeaderSize;
+  layout.l4_header_length = tcp_header_size(tcp_spec(spec));
+  layout.payload_length = spec.payload[0].size() + spec.payload[1].size();
+  return layout;
+}
+
+size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
+  const bool v4 = spec.source_ip.is_v4();
+  if (v4 != spec.destination_ip.is_v4()) return 0;
+  const TcpFrameLayout layout = tcp_frame_layout(spec);
+  const size_t l4_length = layout.l4_header_length + layout.payload_length;
+  if (out.size() < layout.total_length() || l4_length > 0xffff - layout.l3_length) return 0;
+
+  build_ethernet_header(out, ethernet_spec(spec));
+  const auto l3 = out.subspan(layout.l2_length);
+  const auto segment = l3.subspan(layout.l3_length, l4_length);
+  uint64_t pseudo_header_sum;
+  if (v4) {
+    build_ipv4_header(l3, Ipv4HeaderSpec{spec.source_ip, spec.destination_ip, ip_protocol::kTcp,
+                                         static_cast<uint16_t>(l4_length)},
+                      spec.checksum_mode);
+    pseudo_header_sum = ipv4_pseudo_header_sum(spec.source_ip.v4_bytes(), spec.destination_ip.v4_bytes(),
+                                               ip_protocol::kTcp, static_cast<uint16_t>(l4_length));
+  } else {
+    build_ipv6_header(l3, Ipv6HeaderSpec{spec.source_ip, spec.destination_ip, ip_protocol::kTcp,
+                                         static_cast<uint16_t>(l4_length)});
+    pseudo_header_sum = ipv6_pseudo_header_sum(spec.source_ip.v6_bytes(), spec.destination_ip.v6_bytes(),
+                                               ip_protocol::kTcp, static_cast<uint32_t>(l4_length));
+  }
+
+  build_tcp_header(segment, tcp_spec(spec));
+  uint8_t* payload = segment.data() + layout.l4_header_length;
+  for (const auto& piece : spec.payload) {
+    if (!piece.empty()) std::memcpy(payload, piece.data(), piece.size());
+    payload += piece.size();
+  }
+
+  const uint16_t checksum = spec.checksum_mode == ChecksumMode::kOffload
+                                ? checksum_fold(pseudo_header_sum)  // NIC adds the segment
+                                : l4_checksum(pseudo_header_sum, segment);
+  store_be16(segment.data() + 16, checksum);
+  return layout.total_length();
+}
+
+}  // namespace tcpterm::wire

@@ -1,0 +1,45 @@
+// TCP header validation and the header writer.
+#include "wire/tcp_header.hpp"
+
+#include "wire/checksum.hpp"
+
+namespace tcpterm::wire {
+
+Checked<TcpView> TcpView::check(std::span<const uint8_t> segment, uint64_t pseudo_header_sum,
+                                bool checksum_verified_by_hardware) {
+  using Result = Checked<TcpView>;
+  if (segment.size() < kTcpMinHeaderSize) return Result::rejected(DropReason::kTcpHeaderTooShort);
+  const size_t header_length = size_t{static_cast<uint8_t>(segment[12] >> 4)} * 4;
+  if (header_length < kTcpMinHeaderSize || header_length > segment.size())
+    return Result::rejected(DropReason::kTcpBadDataOffset);
+  if (!checksum_verified_by_hardware && !l4_checksum_ok(pseudo_header_sum, segment))
+    return Result::rejected(DropReason::kTcpBadChecksum);
+  TcpView view;
+  view.segment_ = segment;
+  view.header_length_ = header_length;
+  return {view, DropReason::kNone};
+}
+
+size_t tcp_header_size(const TcpHeaderSpec& spec) {
+  const bool syn = (spec.flags & tcp_flag::kSyn) != 0;
+  return kTcpMinHeaderSize + (spec.options ? encoded_tcp_options_size(*spec.options, syn) : 0);
+}
+
+size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec) {
+  const size_t size = tcp_header_size(spec);
+  if (out.size() < size) return 0;
+  uint8_t* p = out.data();
+  store_be16(p, spec.source_port);
+  store_be16(p + 2, spec.destination_port);
+  store_be32(p + 4, spec.sequence_number);
+  store_be32(p + 8, spec.acknowledgment_number);
+  p[12] = static_cast<uint8_t>((size / 4) << 4);
+  p[13] = spec.flags;
+  store_be16(p + 14, spec.window);
+  store_be16(p + 16, 0);
+  store_be16(p + 18, spec.urgent_pointer);
+  if (spec.options) encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, p + kTcpMinHeaderSize);
+  return size;
+}
+
+}  // namespace tcpterm::wire
