@@ -238,11 +238,17 @@ bool Engine<Host>::process_ack(Tcb& tcb, const Segment& seg) {
   uint32_t mss = effective_mss(tcb);
   uint32_t old_wnd = tcb.snd_wnd;
   // Window update (RFC 9293 3.10.7.4: SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)).
+  int32_t acked = seg.ack - tcb.snd_una;
   if (seq_lt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 == seg.seq && seq_leq(tcb.snd_wl2, seg.ack))) {
     tcb.snd_wnd = static_cast<uint32_t>(seg.window) << tcb.snd_wscale;
     tcb.max_snd_wnd = std::max(tcb.max_snd_wnd, tcb.snd_wnd);
     tcb.snd_wl1 = seg.seq;
     tcb.snd_wl2 = seg.ack;
+  } else if (acked > 0) {
+    // SND.UNA moves without a window update (e.g. a reordered retransmission
+    // carrying a newer ACK): keep the peer's right edge where it was, or
+    // SND.UNA + SND.WND would run past what the peer offered.
+    tcb.snd_wnd = tcb.snd_wnd > static_cast<uint32_t>(acked) ? tcb.snd_wnd - static_cast<uint32_t>(acked) : 0;
   }
   if (tcb.has(tcb_flags::kTimestamps) && seg.options.has_timestamps &&
       seq_geq(SeqNum(seg.options.ts_val), SeqNum(tcb.ts_recent)) &&
@@ -251,7 +257,6 @@ bool Engine<Host>::process_ack(Tcb& tcb, const Segment& seg) {
     tcb.ts_recent_ms = now_ms();
   }
 
-  int32_t acked = seg.ack - tcb.snd_una;
   if (acked > 0) {
     // RFC 6298: one sample per window; timestamps give one per ACK (RFC 7323 4.1).
     if (tcb.has(tcb_flags::kTimestamps) && seg.options.has_timestamps && seg.options.ts_ecr != 0) {
@@ -338,7 +343,7 @@ void Engine<Host>::process_data(Tcb& tcb, std::span<const uint8_t> payload, SeqN
   if (!payload.empty() && tcb.has(tcb_flags::kAppClosed)) {
     // RFC 1122 4.2.2.13 / RFC 2525 2.17: nobody will read this: reset.
     ++counters_.drop_data_after_close;
-    send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+    send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
     free_tcb(tcb, CloseReason::kAborted);
     return;
   }

@@ -89,7 +89,7 @@ void Engine<Host>::finish_callbacks(Tcb& tcb) {
   if (tcb.state != TcpState::kClosed && tcb.has(tcb_flags::kAbortPending)) {
     tcb.clear(tcb_flags::kAbortPending);
     if (tcb.state != TcpState::kSynSent) {
-      send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+      send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
     }
     free_tcb(tcb, CloseReason::kAborted);
   }

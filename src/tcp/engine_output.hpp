@@ -17,27 +17,30 @@ uint32_t Engine<Host>::receive_window(const Tcb& tcb) const {
   return buffers_.buffer_size() - held;
 }
 
-/// The 16-bit window field for the next segment. The right edge never moves
-/// left (RFC 9293 3.8.6.2.2 "shrinking the window" SHOULD NOT) and moves right
-/// only by at least one segment or half the buffer (receiver SWS avoidance).
+/// The 16-bit window field for the next segment. Never promises more room
+/// than the receive buffer has (the scaled value is rounded down), never
+/// moves the right edge left (RFC 9293 3.8.6.2.2: shrinking SHOULD NOT), and
+/// moves it right only by at least min(MSS, buffer/2) (receiver SWS avoidance).
+/// Because data the peer sends up to RCV.ADV always fits, RCV.ADV <=
+/// RCV.NXT + free space holds, and a zero window means RCV.ADV == RCV.NXT.
 template <class Host>
 uint16_t Engine<Host>::advertised_window(Tcb& tcb, bool syn) {
-  uint32_t window = receive_window(tcb);
+  uint32_t room = receive_window(tcb);
   if (syn) {  // RFC 7323 2.2: never scaled in a SYN
-    uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(window, 65535));
+    uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(room, 65535));
     tcb.rcv_adv = tcb.rcv_nxt + w;
     return w;
   }
-  window = std::min<uint32_t>(window, 65535u << tcb.rcv_wscale);
-  SeqNum edge = tcb.rcv_nxt + window;
-  uint32_t growth = static_cast<uint32_t>(edge - tcb.rcv_adv);
+  uint32_t wire = std::min<uint32_t>(room >> tcb.rcv_wscale, 65535);
+  SeqNum edge = tcb.rcv_nxt + (wire << tcb.rcv_wscale);
   uint32_t sws_threshold = std::min<uint32_t>(buffers_.buffer_size() / 2, tcb.snd_mss);
-  if (seq_lt(edge, tcb.rcv_adv) || growth < sws_threshold) edge = seq_max(tcb.rcv_adv, tcb.rcv_nxt);
-  uint32_t advertised = static_cast<uint32_t>(edge - tcb.rcv_nxt);
-  // Round up so the scaled value never advertises less than promised.
-  uint32_t wire = (advertised + (1u << tcb.rcv_wscale) - 1) >> tcb.rcv_wscale;
-  wire = std::min<uint32_t>(wire, 65535);
-  tcb.rcv_adv = seq_max(tcb.rcv_adv, tcb.rcv_nxt + (wire << tcb.rcv_wscale));
+  if (seq_leq(edge, tcb.rcv_adv) || static_cast<uint32_t>(edge - tcb.rcv_adv) < sws_threshold) {
+    // Keep the old edge; its scaled value may read a little short (RFC 7323 2.4).
+    SeqNum old_edge = seq_max(tcb.rcv_adv, tcb.rcv_nxt);
+    wire = std::min<uint32_t>(static_cast<uint32_t>(old_edge - tcb.rcv_nxt) >> tcb.rcv_wscale, 65535);
+    return static_cast<uint16_t>(wire);
+  }
+  tcb.rcv_adv = edge;
   return static_cast<uint16_t>(wire);
 }
 
@@ -98,9 +101,12 @@ void Engine<Host>::send_segment(Tcb& tcb, SeqNum seq, uint8_t seg_flags, uint32_
   }
 }
 
+/// An ACK-only segment carries SND.MAX, not a SND.NXT rewound for
+/// retransmission: the peer may already hold those bytes and would find an
+/// older sequence unacceptable, ignoring the ACK (as BSD's tcp_output notes).
 template <class Host>
 void Engine<Host>::send_ack(Tcb& tcb) {
-  send_segment(tcb, tcb.snd_nxt, flags::kAck, 0, 0);
+  send_segment(tcb, tcb.snd_max, flags::kAck, 0, 0);
 }
 
 template <class Host>
@@ -163,6 +169,7 @@ void Engine<Host>::output(Tcb& tcb) {
       if (fin) tcb.set(tcb_flags::kFinSent);
       tcb.snd_max = seq_max(tcb.snd_max, tcb.snd_nxt);
       if (tcb.rtx_deadline == 0 || tcb.has(tcb_flags::kPersist)) {
+        if (tcb.has(tcb_flags::kPersist)) tcb.retransmits = 0;  // the window reopened
         tcb.clear(tcb_flags::kPersist);
         tcb.rtx_deadline = now_us_ + tcb.rto_us;
       }

@@ -62,14 +62,14 @@ void Engine<Host>::on_timer(uint32_t id) {
 template <class Host>
 void Engine<Host>::on_retransmit_timeout(Tcb& tcb) {
   if (tcb.has(tcb_flags::kPersist)) {
-    // RFC 9293 3.8.6.1: probe a zero window with one octet, backing off;
-    // a peer that keeps answering keeps the connection.
+    // RFC 9293 3.8.6.1 / RFC 1122 4.2.2.17: probe a zero window, backing off;
+    // a peer that keeps answering keeps the connection. The probe is an
+    // old sequence number without data (as Linux does): the peer answers it
+    // with its window, and nothing is ever sent beyond the offered window.
     uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
-    if (queued > 0 && tcb.snd_wnd == 0) {
+    if (queued > 0 && tcb.snd_wnd == 0 && tcb.snd_una == tcb.snd_max) {
       ++counters_.zero_window_probes;
-      send_segment(tcb, tcb.snd_una, flags::kAck, 0, 1);
-      tcb.snd_nxt = seq_max(tcb.snd_nxt, tcb.snd_una + 1);
-      tcb.snd_max = seq_max(tcb.snd_max, tcb.snd_nxt);
+      send_segment(tcb, tcb.snd_una - 1, flags::kAck, 0, 0);
       if (tcb.retransmits < 30) ++tcb.retransmits;
       uint64_t backoff = std::min<uint64_t>(uint64_t{tcb.rto_us} << std::min<uint32_t>(tcb.retransmits, 16),
                                             config_.rto_max_us);
@@ -129,14 +129,14 @@ void Engine<Host>::on_idle_timeout(Tcb& tcb) {
     return;
   }
   if (config_.idle_timeout_us != 0 && idle_us + 1000 >= config_.idle_timeout_us) {
-    send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+    send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
     free_tcb(tcb, CloseReason::kTimeout);
     return;
   }
   if (config_.keepalive_idle_us != 0 && idle_us + 1000 >= config_.keepalive_idle_us) {
     // RFC 9293 3.8.4 / RFC 1122 4.2.3.6: probe with SEG.SEQ = SND.NXT - 1.
     if (tcb.keepalive_probes >= config_.keepalive_probes) {
-      send_rst(tcb.key, tcb.hash, tcb.snd_nxt, tcb.rcv_nxt, flags::kRst | flags::kAck);
+      send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
       free_tcb(tcb, CloseReason::kTimeout);
       return;
     }
