@@ -1,0 +1,172 @@
+// tcpterm's main: parse the command line, start the EAL, load the config,
+// bring up ports and workers, configure the tap's kernel side, then wait on
+// the main lcore for a signal, logging stats; on SIGINT/SIGTERM stop the
+// workers, print the final counters, close the ports and clean up the EAL.
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "control/cli_options.hpp"
+#include "control/config.hpp"
+#include "control/kernel_interface.hpp"
+#include "control/log.hpp"
+#include "control/stats_report.hpp"
+#include "dataplane/dataplane.hpp"
+
+namespace tcpterm::control {
+namespace {
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int signal) { g_stop_signal = signal; }
+
+/// The config's worker lcores, or every enabled non-main lcore.
+std::vector<unsigned> worker_lcores(const Config& config) {
+  std::vector<unsigned> lcores;
+  if (config.workers.empty()) {
+    unsigned lcore;
+    RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
+    if (lcores.empty())
+      throw std::runtime_error("no worker lcores: give the EAL at least two, e.g. -l 0-1 (lcore 0 runs the "
+                               "control thread)");
+    return lcores;
+  }
+  for (size_t i = 0; i < config.workers.size(); ++i) {
+    unsigned lcore = config.workers[i];
+    if (lcore == rte_get_main_lcore() || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(lcore)) {
+      throw std::runtime_error(config.source + ": workers[" + std::to_string(i) + "]: lcore " + std::to_string(lcore) +
+                               (lcore == rte_get_main_lcore() ? " is the main lcore, which runs the control thread"
+                                                              : " is not enabled in the EAL") +
+                               "; pass the worker lcores with -l, e.g. -l 0-" + std::to_string(lcore + (lcore == 0)));
+    }
+    lcores.push_back(lcore);
+  }
+  return lcores;
+}
+
+/// "http:80 echo:7 discard:9".
+std::string describe_listeners(const Config& config) {
+  std::string text;
+  for (const ListenerConfig& l : config.listeners) {
+    if (!text.empty()) text += ' ';
+    text += l.app + ":" + (l.address ? l.address->to_string() + "/" : "") + std::to_string(l.port);
+  }
+  return text.empty() ? "no listeners" : text;
+}
+
+void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t workers) {
+  for (const dataplane::PortInfo& port : dp.ports()) {
+    std::string addresses;
+    for (const InterfaceAddress& a : port.addresses) addresses += " " + a.address.to_string();
+    std::printf("tcpterm: serving on %s%s (%s) with %zu worker%s, MAC %s%s\n", port.device.c_str(),
+                addresses.c_str(), describe_listeners(config).c_str(), workers, workers == 1 ? "" : "s",
+                port.mac.to_string().c_str(),
+                port.kernel_interface.empty() ? "" : (", kernel side " + port.kernel_interface).c_str());
+  }
+  const dataplane::PortInfo& first = dp.ports().front();
+  std::string v4, v6;
+  for (const InterfaceAddress& a : first.addresses) {
+    if (a.address.is_v4() && v4.empty()) v4 = a.address.to_string();
+    if (!a.address.is_v4() && v6.empty()) v6 = a.address.to_string();
+  }
+  std::string host = !v4.empty() ? v4 : "[" + v6 + "]";
+  for (const ListenerConfig& l : config.listeners) {
+    if (l.app == "http")
+      std::printf("tcpterm: try: curl http://%s%s/\n", host.c_str(), l.port == 80 ? "" : (":" + std::to_string(l.port)).c_str());
+  }
+  std::printf("tcpterm: try: ping %s; stop with Ctrl-C\n", !v4.empty() ? v4.c_str() : v6.c_str());
+  std::fflush(stdout);
+}
+
+/// Sleeps on the main lcore until a stop signal, logging stats every interval.
+void wait_for_stop(const Config& config, const dataplane::Dataplane& dp) {
+  uint64_t interval_us = uint64_t{config.log.stats_interval_s} * 1'000'000;
+  uint64_t next_stats_us = interval_us;
+  uint64_t elapsed_us = 0;
+  constexpr uint64_t kTickUs = 100'000;
+  while (g_stop_signal == 0) {
+    rte_delay_us_sleep(kTickUs);
+    elapsed_us += kTickUs;
+    if (interval_us != 0 && elapsed_us >= next_stats_us) {
+      next_stats_us += interval_us;
+      // Counters are read while workers write them: aligned 64-bit loads, so
+      // each value is whole, though not all from the same instant.
+      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(dp.totals()).c_str());
+    }
+  }
+}
+
+bool log_level_given_on_command_line(int argc, char** argv) {
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
+    if (std::string_view(argv[i]).find("log-level") != std::string_view::npos &&
+        (std::string_view(argv[i]).find("tcpterm") != std::string_view::npos ||
+         (i + 1 < argc && std::string_view(argv[i + 1]).find("tcpterm") != std::string_view::npos)))
+      return true;
+  return false;
+}
+
+int run(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<CliOptions> options = parse_cli(argc, argv, exit_code);
+  if (!options) return exit_code;
+  bool log_level_fixed = log_level_given_on_command_line(argc, argv);
+
+  if (rte_eal_init(argc, argv) < 0) {
+    std::fprintf(stderr,
+                 "tcpterm: the DPDK EAL could not start: %s.\n"
+                 "Check the EAL arguments before `--` (e.g. -l 0-1 --no-huge -m 512 --no-pci "
+                 "--vdev=net_tap0,iface=tcpterm0); the EAL's own messages above say more.\n",
+                 rte_strerror(rte_errno));
+    return 1;
+  }
+  int status = 0;
+  try {
+    Config config = load_config_file(options->config_path);
+    if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
+    std::random_device random;  // RFC 6528 ISN and RFC 4987 cookie secret, fresh per run
+    for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());
+    std::vector<unsigned> lcores = worker_lcores(config);
+
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    dataplane::Dataplane dp(config, lcores);
+    for (size_t i = 0; i < config.ports.size(); ++i) {
+      if (config.ports[i].kernel_side.empty()) continue;
+      const std::string& interface = dp.ports()[i].kernel_interface;
+      if (interface.empty())
+        throw std::runtime_error("port " + config.ports[i].device + ": kernel_side is set but the device has no kernel interface");
+      configure_kernel_interface(interface, config.ports[i].kernel_side);
+    }
+    dp.launch();
+    print_ready(config, dp, lcores.size());
+    wait_for_stop(config, dp);
+
+    std::printf("\ntcpterm: %s received, stopping\n", g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    dp.stop();
+    std::printf("%s", format_totals(dp.totals()).c_str());
+    dp.shutdown();
+    std::printf("tcpterm: ports closed, bye\n");
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "tcpterm: %s\n", e.what());
+    status = 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tcpterm: %s\n", e.what());
+    status = 1;
+  }
+  rte_eal_cleanup();
+  return status;
+}
+
+}  // namespace
+}  // namespace tcpterm::control
+
+int main(int argc, char** argv) { return tcpterm::control::run(argc, argv); }

@@ -1,0 +1,17 @@
+// Human-readable counter reports: the final summary printed at shutdown and
+// the one-line periodic stats log. Control path only.
+#pragma once
+
+#include <string>
+
+#include "dataplane/dataplane.hpp"
+
+namespace tcpterm::control {
+
+/// Every non-zero counter, one "  name value" per line, in three groups
+/// (dataplane, engine, occupancy).
+std::string format_totals(const dataplane::DataplaneTotals& totals);
+/// One line with the headline numbers, e.g. for the periodic log.
+std::string format_stats_line(const dataplane::DataplaneTotals& totals);
+
+}  // namespace tcpterm::control

@@ -1,0 +1,434 @@
+// The worker's poll loop, its ARP/ICMP/ND responders and its engine Host
+// callbacks; see worker.hpp. Everything here runs per packet: no locks, no
+// syscalls, no heap, no exceptions (STYLE 6).
+#include "dataplane/worker.hpp"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "table/flow_hash.hpp"
+#include "wire/arp.hpp"
+#include "wire/ethernet.hpp"
+#include "wire/icmp_echo.hpp"
+#include "wire/ip_protocol.hpp"
+#include "wire/ipv6.hpp"
+#include "wire/neighbour_discovery.hpp"
+#include "wire/packet_builder.hpp"
+
+namespace tcpterm::dataplane {
+
+/// One port as this worker sees it: the shared facts and its own TX buffer.
+struct Worker::PortQueue {
+  const PortInfo* info = nullptr;
+  std::vector<rte_mbuf*> tx;  // frames waiting for the end of the burst
+  size_t tx_count = 0;
+};
+
+namespace {
+
+std::span<uint8_t> mbuf_bytes(rte_mbuf* m) { return {rte_pktmbuf_mtod(m, uint8_t*), m->data_len}; }
+
+/// All-nodes multicast ff02::1 (RFC 4291 2.7.1).
+wire::IpAddress all_nodes() {
+  wire::IpAddress a;
+  a.bytes[0] = 0xff;
+  a.bytes[1] = 0x02;
+  a.bytes[15] = 1;
+  return a;
+}
+
+CloseReason public_reason(tcp::CloseReason r) { return static_cast<CloseReason>(r); }
+
+}  // namespace
+
+Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports, const WorkerSettings& settings,
+               DataplaneCounters& counters)
+    : lcore_(lcore),
+      queue_(queue),
+      settings_(settings),
+      counters_(counters),
+      neighbours_(settings.neighbour_entries),
+      apps_(settings.http),
+      rx_mbufs_(settings.rx_burst),
+      tsc_hz_(rte_get_tsc_hz()) {
+  for (const PortInfo& info : ports) {
+    PortQueue& p = ports_.emplace_back();
+    p.info = &info;
+    p.tx.resize(settings.tx_burst);
+  }
+  now_us_ = read_clock_us();
+  engine_ = std::make_unique<Engine>(settings.engine, *this, now_us_);
+}
+
+Worker::~Worker() {
+  for (PortQueue& p : ports_)
+    for (size_t i = 0; i < p.tx_count; ++i) rte_pktmbuf_free(p.tx[i]);
+}
+
+bool Worker::listen(const wire::IpAddress& address, uint16_t port, std::string_view app_name) {
+  std::optional<uint16_t> app_id = apps_.add(app_name);
+  return app_id && engine_->listen(address, port, *app_id);
+}
+
+uint64_t Worker::read_clock_us() const {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(rte_rdtsc()) * 1'000'000) / tsc_hz_);
+}
+
+void Worker::run() {
+  while (!stop_.load(std::memory_order_relaxed)) {
+    now_us_ = read_clock_us();
+    bool busy = false;
+    for (PortQueue& port : ports_) busy |= poll(port);
+    engine_->advance(now_us_);
+    apply_deferred_closes();
+    for (PortQueue& port : ports_) flush(port);
+    if (!busy) {
+      ++counters_.idle_polls;
+      if (settings_.idle_sleep_us > 0) rte_delay_us_sleep(settings_.idle_sleep_us);
+    }
+  }
+  for (PortQueue& port : ports_) flush(port);
+}
+
+bool Worker::poll(PortQueue& port) {
+  uint16_t n = rte_eth_rx_burst(port.info->port_id, queue_, rx_mbufs_.data(), settings_.rx_burst);
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx_mbufs_[i + 1], void*));
+    handle_frame(port, rx_mbufs_[i]);
+  }
+  return n > 0;
+}
+
+void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
+  ++counters_.rx_packets;
+  counters_.rx_bytes += m->pkt_len;
+  if (m->nb_segs != 1) {  // no scatter is configured, so a chain is a misconfigured MTU
+    ++counters_.drops[static_cast<size_t>(wire::DropReason::kFrameTooShort)];
+    rte_pktmbuf_free(m);
+    return;
+  }
+  wire::ParseOptions options;
+  options.local_mac = port.info->mac;
+  if (port.info->rx_checksum_offload) {
+    options.ipv4_checksum_verified = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+    options.l4_checksum_verified = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+  }
+  std::span<const uint8_t> frame = mbuf_bytes(m);
+  wire::ParseResult r = wire::parse_frame(frame, options);
+  switch (r.kind) {
+    case wire::PacketKind::kDrop:
+      ++counters_.drops[static_cast<size_t>(r.drop_reason)];
+      break;
+    case wire::PacketKind::kArp:
+      handle_arp(port, r, frame);
+      break;
+    case wire::PacketKind::kIcmpv4Echo:
+    case wire::PacketKind::kIcmpv6Echo:
+      if (!is_ours(port, r.destination_ip)) {
+        ++counters_.not_our_address;
+        break;
+      }
+      neighbours_.learn(r.source_ip, r.source_mac);
+      reply_echo_in_place(port, r, m);
+      return;  // the mbuf went back out
+    case wire::PacketKind::kIcmpv6NeighbourSolicitation:
+      handle_solicitation(port, r);
+      break;
+    case wire::PacketKind::kIcmpv6NeighbourAdvertisement:
+      ++counters_.nd_advertisements_in;
+      if (r.has_link_layer_address) neighbours_.learn(r.neighbour_target, r.link_layer_address);
+      break;
+    case wire::PacketKind::kTcp:
+      handle_tcp(port, r, m);
+      break;
+  }
+  rte_pktmbuf_free(m);
+}
+
+// RFC 826 "Packet Reception": merge the sender, then answer requests for us.
+void Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame) {
+  if (r.source_ip != wire::IpAddress::v4(0)) neighbours_.learn(r.source_ip, r.arp_sender_mac);
+  if (r.arp_operation == wire::ArpOperation::kReply) {
+    ++counters_.arp_replies_in;
+    return;
+  }
+  ++counters_.arp_requests_in;
+  if (!is_ours(port, r.destination_ip)) return;
+  wire::Checked<wire::ArpView> request = wire::ArpView::check(frame.subspan(r.l3_offset));
+  rte_mbuf* out = request.ok() ? allocate_frame(port) : nullptr;
+  if (!out) return;
+  std::optional<uint16_t> vlan = r.has_vlan ? std::optional<uint16_t>(r.vlan_id) : std::nullopt;
+  size_t length = wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip, request.view, vlan);
+  send_frame(port, out, length);
+  if (length) ++counters_.arp_replies_out;
+}
+
+// RFC 792 / RFC 4443 4.2: the reply is the request with addresses swapped.
+void Worker::reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m) {
+  ++counters_.icmp_echo_in;
+  uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
+  r.source_mac.store(frame);           // destination MAC
+  port.info->mac.store(frame + 6);     // source MAC
+  uint8_t* l3 = frame + r.l3_offset;
+  if (r.kind == wire::PacketKind::kIcmpv4Echo) {
+    // Swapping the addresses leaves the IPv4 header checksum unchanged.
+    std::memcpy(l3 + 12, r.destination_ip.v4_bytes(), 4);
+    std::memcpy(l3 + 16, r.source_ip.v4_bytes(), 4);
+  } else {
+    std::memcpy(l3 + 8, r.destination_ip.v6_bytes(), 16);
+    std::memcpy(l3 + 24, r.source_ip.v6_bytes(), 16);
+    l3[7] = 64;  // hop limit
+  }
+  uint8_t* message = frame + r.l4_offset;
+  wire::turn_echo_request_into_reply(std::span(message, r.payload.size()));
+  m->ol_flags = 0;
+  send_frame(port, m, m->data_len);
+}
+
+// RFC 4861 7.2.3/7.2.4: learn the solicitor, advertise our address.
+void Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
+  ++counters_.nd_solicitations_in;
+  bool from_unspecified = wire::is_ipv6_unspecified(r.source_ip);
+  if (r.has_link_layer_address && !from_unspecified) neighbours_.learn(r.source_ip, r.link_layer_address);
+  if (!is_ours(port, r.neighbour_target)) return;
+  rte_mbuf* out = allocate_frame(port);
+  if (!out) return;
+  // A DAD probe (unspecified source) is answered to all-nodes, unsolicited (7.2.4).
+  wire::IpAddress destination = from_unspecified ? all_nodes() : r.source_ip;
+  wire::EthernetHeaderSpec eth;
+  eth.source = port.info->mac;
+  eth.destination = from_unspecified ? wire::ipv6_multicast_mac(destination)
+                    : r.has_link_layer_address ? r.link_layer_address
+                                               : r.source_mac;
+  eth.ethertype = wire::ethertype::kIpv6;
+  eth.has_vlan = r.has_vlan;
+  eth.vlan_id = r.vlan_id;
+  std::span<uint8_t> bytes = mbuf_bytes(out);
+  size_t l2 = wire::build_ethernet_header(bytes, eth);
+  uint8_t flags = wire::neighbour_flag::kOverride | (from_unspecified ? 0 : wire::neighbour_flag::kSolicited);
+  size_t l4 = wire::build_neighbour_advertisement(bytes.subspan(l2 + wire::kIpv6HeaderSize), r.neighbour_target,
+                                                  destination, r.neighbour_target, port.info->mac, flags);
+  wire::Ipv6HeaderSpec ip{r.neighbour_target, destination, wire::ip_protocol::kIcmpv6, static_cast<uint16_t>(l4),
+                          wire::kNeighbourDiscoveryHopLimit};
+  size_t l3 = wire::build_ipv6_header(bytes.subspan(l2), ip);
+  send_frame(port, out, l2 && l3 && l4 ? l2 + l3 + l4 : 0);
+  if (l4) ++counters_.nd_advertisements_out;
+}
+
+void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m) {
+  if (!is_ours(port, r.destination_ip)) {
+    ++counters_.not_our_address;
+    return;
+  }
+  ++counters_.tcp_segments_in;
+  neighbours_.learn(r.source_ip, r.source_mac);
+  tcp::Segment seg;
+  seg.key.remote_address = r.source_ip;
+  seg.key.local_address = r.destination_ip;
+  seg.key.remote_port = r.source_port;
+  seg.key.local_port = r.destination_port;
+  // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
+  seg.hash = port.info->rss && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : table::flow_hash(seg.key);
+  seg.seq = tcp::SeqNum(r.sequence_number);
+  seg.ack = tcp::SeqNum(r.acknowledgment_number);
+  seg.flags = r.tcp_flags;
+  seg.window = r.window;
+  seg.urgent_pointer = r.urgent_pointer;
+  seg.options = r.options;
+  seg.payload = r.payload;
+  engine_->input(seg, now_us_);
+  apply_deferred_closes();
+}
+
+void Worker::close_connection(tcp::ConnRef c) {
+  bool holds_unread = engine_->tcb(c).receive_buffer != tcp::BufferPool::kNone;
+  if (c == data_connection_ && holds_unread && deferred_close_count_ < kMaxDeferredCloses) {
+    deferred_closes_[deferred_close_count_++] = c;
+    return;
+  }
+  engine_->close(c);
+}
+
+void Worker::apply_deferred_closes() {
+  for (size_t i = 0; i < deferred_close_count_; ++i) {
+    tcp::ConnRef c = deferred_closes_[i];
+    if (engine_->state(c) != tcp::TcpState::kClosed) engine_->close(c);
+  }
+  deferred_close_count_ = 0;
+}
+
+// ---- engine Host ----
+
+void Worker::emit(const tcp::OutSegment& s) {
+  PortQueue* port = port_owning(s.key->local_address);
+  if (!port) {
+    ++counters_.tx_no_route;
+    return;
+  }
+  const wire::MacAddress* mac = resolve(*port, s.key->remote_address);
+  if (!mac) return;
+  rte_mbuf* m = allocate_frame(*port);
+  if (!m) return;
+  wire::TcpFrameSpec spec;
+  spec.source_mac = port->info->mac;
+  spec.destination_mac = *mac;
+  spec.source_ip = s.key->local_address;
+  spec.destination_ip = s.key->remote_address;
+  spec.source_port = s.key->local_port;
+  spec.destination_port = s.key->remote_port;
+  spec.sequence_number = s.seq.raw();
+  spec.acknowledgment_number = s.ack.raw();
+  spec.flags = s.flags;
+  spec.window = s.window;
+  spec.options = &s.options;
+  spec.payload = s.payload;
+  spec.checksum_mode = port->info->tx_checksum_offload ? wire::ChecksumMode::kOffload : wire::ChecksumMode::kSoftware;
+  size_t length = wire::build_tcp_frame(mbuf_bytes(m), spec);
+  if (length && port->info->tx_checksum_offload) {
+    wire::TcpFrameLayout layout = wire::tcp_frame_layout(spec);
+    m->l2_len = layout.l2_length;
+    m->l3_len = layout.l3_length;
+    m->l4_len = layout.l4_header_length;
+    m->ol_flags = RTE_MBUF_F_TX_TCP_CKSUM |
+                  (spec.source_ip.is_v4() ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM : RTE_MBUF_F_TX_IPV6);
+  }
+  send_frame(*port, m, length);
+}
+
+void Worker::on_accept(tcp::ConnRef c, uint16_t app_id) {
+  Stream stream(*this, c);
+  apps_.on_accept(app_id, stream);
+}
+
+void Worker::on_connected(tcp::ConnRef c, uint16_t app_id) { on_accept(c, app_id); }
+
+size_t Worker::on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
+  Stream stream(*this, c);
+  tcp::ConnRef outer = data_connection_;
+  data_connection_ = c;
+  size_t consumed = apps_.on_data(engine_->tcb(c).app_id, stream, data);
+  data_connection_ = outer;
+  return consumed;
+}
+
+void Worker::on_send_space(tcp::ConnRef c) {
+  Stream stream(*this, c);
+  apps_.on_send_space(engine_->tcb(c).app_id, stream);
+}
+
+void Worker::on_peer_fin(tcp::ConnRef c) {
+  Stream stream(*this, c);
+  apps_.on_peer_fin(engine_->tcb(c).app_id, stream);
+}
+
+void Worker::on_closed(tcp::ConnRef c, tcp::CloseReason reason) {
+  const tcp::Tcb& tcb = engine_->tcb(c);
+  apps_.on_close(tcb.app_id, c, tcb.app_context, public_reason(reason));
+}
+
+// ---- addressing ----
+
+bool Worker::is_ours(const PortQueue& port, const wire::IpAddress& ip) const {
+  for (const control::InterfaceAddress& a : port.info->addresses)
+    if (a.address == ip) return true;
+  return false;
+}
+
+Worker::PortQueue* Worker::port_owning(const wire::IpAddress& local) {
+  for (PortQueue& port : ports_)
+    if (is_ours(port, local)) return &port;
+  return nullptr;
+}
+
+const wire::MacAddress* Worker::resolve(PortQueue& port, const wire::IpAddress& destination) {
+  if (const wire::MacAddress* mac = neighbours_.find(destination)) return mac;
+  const wire::IpAddress* next_hop = nullptr;
+  for (const control::InterfaceAddress& a : port.info->addresses)
+    if (a.on_link(destination)) next_hop = &destination;
+  for (const wire::IpAddress& gw : port.info->gateways)
+    if (!next_hop && gw.is_v4() == destination.is_v4()) next_hop = &gw;
+  if (!next_hop) {
+    ++counters_.tx_no_route;
+    return nullptr;
+  }
+  if (next_hop != &destination) {
+    if (const wire::MacAddress* mac = neighbours_.find(*next_hop)) return mac;
+  }
+  ++counters_.tx_no_neighbour;  // the segment is lost; TCP retransmits once the MAC is known
+  if (neighbours_.should_request(*next_hop, now_us_, kNeighbourRequestIntervalUs)) request_neighbour(port, *next_hop);
+  return nullptr;
+}
+
+// RFC 826 request, or RFC 4861 7.2.2 solicitation to the solicited-node group.
+void Worker::request_neighbour(PortQueue& port, const wire::IpAddress& next_hop) {
+  const wire::IpAddress* source = nullptr;
+  for (const control::InterfaceAddress& a : port.info->addresses)
+    if (!source && a.on_link(next_hop)) source = &a.address;
+  for (const control::InterfaceAddress& a : port.info->addresses)
+    if (!source && a.address.is_v4() == next_hop.is_v4()) source = &a.address;
+  rte_mbuf* m = source ? allocate_frame(port) : nullptr;
+  if (!m) return;
+  std::span<uint8_t> bytes = mbuf_bytes(m);
+  if (next_hop.is_v4()) {
+    size_t length = wire::build_arp_request(bytes, port.info->mac, *source, next_hop);
+    send_frame(port, m, length);
+    if (length) ++counters_.arp_requests_out;
+    return;
+  }
+  wire::IpAddress group = wire::solicited_node_multicast(next_hop);
+  wire::EthernetHeaderSpec eth;
+  eth.source = port.info->mac;
+  eth.destination = wire::ipv6_multicast_mac(group);
+  eth.ethertype = wire::ethertype::kIpv6;
+  size_t l2 = wire::build_ethernet_header(bytes, eth);
+  size_t l4 = wire::build_neighbour_solicitation(bytes.subspan(l2 + wire::kIpv6HeaderSize), *source, group,
+                                                 next_hop, port.info->mac);
+  wire::Ipv6HeaderSpec ip{*source, group, wire::ip_protocol::kIcmpv6, static_cast<uint16_t>(l4),
+                          wire::kNeighbourDiscoveryHopLimit};
+  size_t l3 = wire::build_ipv6_header(bytes.subspan(l2), ip);
+  send_frame(port, m, l2 && l3 && l4 ? l2 + l3 + l4 : 0);
+  if (l4) ++counters_.nd_solicitations_out;
+}
+
+// ---- TX ----
+
+rte_mbuf* Worker::allocate_frame(PortQueue& port) {
+  rte_mbuf* m = rte_pktmbuf_alloc(port.info->pool);
+  if (!m) {
+    ++counters_.tx_no_mbuf;
+    return nullptr;
+  }
+  // Expose the whole data room; send_frame trims to the frame length.
+  m->data_len = static_cast<uint16_t>(rte_pktmbuf_tailroom(m));
+  return m;
+}
+
+void Worker::send_frame(PortQueue& port, rte_mbuf* m, size_t length) {
+  if (length == 0) {
+    ++counters_.tx_build_failed;
+    rte_pktmbuf_free(m);
+    return;
+  }
+  m->data_len = static_cast<uint16_t>(length);
+  m->pkt_len = static_cast<uint32_t>(length);
+  if (port.tx_count == port.tx.size()) flush(port);
+  port.tx[port.tx_count++] = m;
+}
+
+void Worker::flush(PortQueue& port) {
+  if (port.tx_count == 0) return;
+  uint64_t bytes = 0;  // summed first: the PMD may free sent mbufs at once
+  for (size_t i = 0; i < port.tx_count; ++i) bytes += port.tx[i]->pkt_len;
+  uint16_t sent = rte_eth_tx_burst(port.info->port_id, queue_, port.tx.data(), static_cast<uint16_t>(port.tx_count));
+  for (size_t i = sent; i < port.tx_count; ++i) {
+    ++counters_.tx_ring_full;
+    bytes -= port.tx[i]->pkt_len;
+    rte_pktmbuf_free(port.tx[i]);
+  }
+  counters_.tx_packets += sent;
+  counters_.tx_bytes += bytes;
+  port.tx_count = 0;
+}
+
+}  // namespace tcpterm::dataplane

@@ -1,0 +1,119 @@
+// Worker: one lcore's whole packet path. It polls its own RX queue on every
+// port, parses frames (wire::parse_frame), answers ARP, ICMP echo and
+// Neighbour Solicitations itself, hands TCP segments for our addresses to its
+// own tcp::Engine, and is that engine's Host: each OutSegment becomes a frame
+// in a fresh mbuf, buffered per port and sent with one rte_eth_tx_burst at
+// the end of the burst. Nothing is shared with other workers (shard per
+// core): a flow must always arrive on the same queue, which RSS (or the
+// kernel, for multi-queue net_tap) guarantees.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include <rte_mbuf.h>
+
+#include <tcpterm/app.hpp>
+
+#include "app/app_table.hpp"
+#include "dataplane/dataplane_counters.hpp"
+#include "dataplane/neighbour_cache.hpp"
+#include "dataplane/port.hpp"
+#include "tcp/engine.hpp"
+#include "wire/packet_parser.hpp"
+
+namespace tcpterm::dataplane {
+
+/// What a worker needs besides its ports; shared read-only by all workers.
+struct WorkerSettings {
+  tcp::EngineConfig engine;
+  app::HttpSettings http;
+  uint16_t rx_burst = 32;
+  uint16_t tx_burst = 32;
+  uint32_t idle_sleep_us = 0;
+  uint32_t neighbour_entries = 1024;
+};
+
+class Worker {
+ public:
+  using Engine = tcp::Engine<Worker>;
+
+  /// Builds the worker for `queue` on every port in `ports` (which must
+  /// outlive it). Control path: allocates the engine and tables.
+  Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports, const WorkerSettings& settings,
+         DataplaneCounters& counters);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  ~Worker();
+
+  /// Opens a listener for application `app_name`; false when the app is
+  /// unknown or the engine refuses the port. Call before run().
+  bool listen(const wire::IpAddress& address, uint16_t port, std::string_view app_name);
+  /// The poll loop; returns once request_stop() was called. Runs on the lcore.
+  void run();
+  /// Asks run() to return after its current iteration (any thread).
+  void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+
+  unsigned lcore() const { return lcore_; }
+  Engine& engine() { return *engine_; }
+  const Engine& engine() const { return *engine_; }
+  const DataplaneCounters& counters() const { return counters_; }
+
+  /// Stream::close: inside on_data with bytes still held in the receive
+  /// buffer the close waits until the engine has consumed them, otherwise
+  /// the engine would see unread data and reset the connection.
+  void close_connection(tcp::ConnRef c);
+
+  // ---- tcp::Engine Host interface (see tcp/engine.hpp) ----
+  void emit(const tcp::OutSegment& segment);
+  void on_accept(tcp::ConnRef c, uint16_t app_id);
+  void on_connected(tcp::ConnRef c, uint16_t app_id);
+  size_t on_data(tcp::ConnRef c, std::span<const uint8_t> data);
+  void on_send_space(tcp::ConnRef c);
+  void on_peer_fin(tcp::ConnRef c);
+  void on_closed(tcp::ConnRef c, tcp::CloseReason reason);
+
+ private:
+  struct PortQueue;
+
+  uint64_t read_clock_us() const;
+  bool poll(PortQueue& port);
+  void handle_frame(PortQueue& port, rte_mbuf* m);
+  void handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
+  void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);
+  void handle_solicitation(PortQueue& port, const wire::ParseResult& r);
+  void handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m);
+  void apply_deferred_closes();
+
+  bool is_ours(const PortQueue& port, const wire::IpAddress& ip) const;
+  PortQueue* port_owning(const wire::IpAddress& local);
+  const wire::MacAddress* resolve(PortQueue& port, const wire::IpAddress& destination);
+  void request_neighbour(PortQueue& port, const wire::IpAddress& next_hop);
+  rte_mbuf* allocate_frame(PortQueue& port);
+  void send_frame(PortQueue& port, rte_mbuf* m, size_t length);
+  void flush(PortQueue& port);
+
+  static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
+  static constexpr size_t kMaxDeferredCloses = 64;
+
+  unsigned lcore_;
+  uint16_t queue_;
+  WorkerSettings settings_;
+  DataplaneCounters& counters_;
+  std::vector<PortQueue> ports_;
+  NeighbourCache neighbours_;
+  app::AppTable apps_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<rte_mbuf*> rx_mbufs_;
+  uint64_t tsc_hz_;
+  uint64_t now_us_ = 0;
+  std::atomic<bool> stop_{false};
+  tcp::ConnRef data_connection_ = tcp::kNoConn;  // connection inside on_data
+  tcp::ConnRef deferred_closes_[kMaxDeferredCloses];
+  size_t deferred_close_count_ = 0;
+};
+
+}  // namespace tcpterm::dataplane
