@@ -126,8 +126,10 @@ void Engine<Host>::input_synchronized(Tcb& tcb, const Segment& seg) {
       return;
     }
     ++counters_.rst_in;
-    // A passive SYN-RECEIVED returns to LISTEN: nobody was told of it.
-    free_tcb(tcb, CloseReason::kReset);
+    // RFC 9293: a passive SYN-RECEIVED returns to LISTEN (nobody was told of
+    // it); an active one was refused.
+    bool refused = tcb.state == TcpState::kSynReceived && !tcb.has(tcb_flags::kPassive);
+    free_tcb(tcb, refused ? CloseReason::kRefused : CloseReason::kReset);
     return;
   }
 

@@ -239,6 +239,8 @@ bool Engine<Host>::accept_cookie(const Segment& seg, const Listener& listener) {
   tcb.snd_una = tcb.iss;
   tcb.snd_nxt = tcb.snd_max = seg.ack;
   tcb.snd_wl2 = tcb.iss;
+  // The window the cookie SYN-ACK advertised (unscaled, as in any SYN).
+  tcb.rcv_adv = tcb.rcv_nxt + std::min<uint32_t>(buffers_.buffer_size(), 65535);
   ++syn_received_count_;  // it passes through SYN-RECEIVED in input_synchronized
   current_conn_ = c;
   input_synchronized(tcb, seg);

@@ -267,7 +267,7 @@ TEST_F(EngineTest, SynCookieRoundTripCreatesConnectionWithoutState) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(engine->occupancy().connections, 0u);
   EXPECT_EQ(engine->counters().syn_cookies_sent, 1u);
-  Segment ack = seg(flags::kAck, 1001, out[0].seq.raw() + 1);
+  Segment ack = seg(flags::kAck | flags::kPsh, 1001, out[0].seq.raw() + 1, "GET");  // data on the third ACK
   ack.options.has_timestamps = true;
   ack.options.ts_val = 101;
   ack.options.ts_ecr = out[0].options.ts_val;
@@ -278,6 +278,7 @@ TEST_F(EngineTest, SynCookieRoundTripCreatesConnectionWithoutState) {
   EXPECT_EQ(tcb.snd_wscale, 9);
   EXPECT_TRUE(tcb.has(tcb_flags::kSackOk));
   EXPECT_EQ(engine->counters().syn_cookies_valid, 1u);
+  EXPECT_EQ(host.received, "GET");
   // A forged cookie is refused with a reset.
   Segment forged = seg(flags::kAck, 5001, 0xdeadbeef, {}, 40001);
   in(forged);
