@@ -57,10 +57,12 @@ void AppTable::set_http(const HttpSettings& http) {
 }
 
 std::optional<uint16_t> AppTable::add(std::string_view name) {
+  for (size_t i = 0; i < slots_.size(); ++i)  // one instance per name, also across reloads
+    if (slots_[i].name == name) return static_cast<uint16_t>(i);
   if (auto kind = builtin_kind(name)) {
-    slots_.push_back({*kind, nullptr});
+    slots_.push_back({*kind, nullptr, std::string(name)});
   } else if (const ApplicationFactory* factory = find_application(name)) {
-    slots_.push_back({AppKind::kCustom, (*factory)()});
+    slots_.push_back({AppKind::kCustom, (*factory)(), std::string(name)});
   } else {
     return std::nullopt;
   }

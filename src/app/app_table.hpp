@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -75,6 +76,7 @@ class AppTable {
   struct Slot {
     AppKind kind;
     std::unique_ptr<Application> custom;  // kCustom only
+    std::string name;
   };
   std::unique_ptr<HttpResponses> responses_;
   HttpResponder http_;

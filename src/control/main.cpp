@@ -20,6 +20,7 @@
 #include "control/kernel_interface.hpp"
 #include "control/log.hpp"
 #include "control/stats_report.hpp"
+#include "control/telemetry.hpp"
 #include "dataplane/dataplane.hpp"
 
 namespace tcpterm::control {
@@ -87,8 +88,10 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
   std::fflush(stdout);
 }
 
-/// Sleeps on the main lcore until a stop signal, logging stats every interval.
-void wait_for_stop(const Config& config, const dataplane::Dataplane& dp) {
+/// The control thread's loop on the main lcore until a stop signal: every
+/// tick it collects the workers' snapshots for telemetry, answers pending
+/// connection listings, and logs a stats line every interval.
+void serve_until_stopped(const Config& config, dataplane::Dataplane& dp, Telemetry& telemetry) {
   uint64_t interval_us = uint64_t{config.log.stats_interval_s} * 1'000'000;
   uint64_t next_stats_us = interval_us;
   uint64_t elapsed_us = 0;
@@ -96,12 +99,13 @@ void wait_for_stop(const Config& config, const dataplane::Dataplane& dp) {
   while (g_stop_signal == 0) {
     rte_delay_us_sleep(kTickUs);
     elapsed_us += kTickUs;
+    std::vector<dataplane::WorkerSnapshot> snapshots = dp.snapshot();
     if (interval_us != 0 && elapsed_us >= next_stats_us) {
       next_stats_us += interval_us;
-      // Counters are read while workers write them: aligned 64-bit loads, so
-      // each value is whole, though not all from the same instant.
-      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(dp.totals()).c_str());
+      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(sum_snapshots(snapshots)).c_str());
     }
+    telemetry.publish(std::move(snapshots));
+    if (telemetry.connections_wanted()) telemetry.publish_connections(dp.snapshot(Telemetry::kMaxConnections));
   }
 }
 
@@ -146,9 +150,10 @@ int run(int argc, char** argv) {
         throw std::runtime_error("port " + config.ports[i].device + ": kernel_side is set but the device has no kernel interface");
       configure_kernel_interface(interface, config.ports[i].kernel_side);
     }
+    Telemetry telemetry;
     dp.launch();
     print_ready(config, dp, lcores.size());
-    wait_for_stop(config, dp);
+    serve_until_stopped(config, dp, telemetry);
 
     std::printf("\ntcpterm: %s received, stopping\n", g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
     dp.stop();

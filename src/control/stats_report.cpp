@@ -20,6 +20,13 @@ std::string format_totals(const dataplane::DataplaneTotals& totals) {
   return out;
 }
 
+dataplane::DataplaneTotals sum_snapshots(const std::vector<dataplane::WorkerSnapshot>& snapshots) {
+  dataplane::DataplaneTotals totals;
+  for (const dataplane::WorkerSnapshot& s : snapshots)
+    totals.add(s.totals.engine, s.totals.occupancy, s.totals.dataplane);
+  return totals;
+}
+
 std::string format_stats_line(const dataplane::DataplaneTotals& totals) {
   const dataplane::DataplaneCounters& d = totals.dataplane;
   uint64_t drops = 0;

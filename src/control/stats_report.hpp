@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "dataplane/dataplane.hpp"
 
@@ -11,6 +12,8 @@ namespace tcpterm::control {
 /// Every non-zero counter, one "  name value" per line, in three groups
 /// (dataplane, engine, occupancy).
 std::string format_totals(const dataplane::DataplaneTotals& totals);
+/// Sums per-worker snapshots.
+dataplane::DataplaneTotals sum_snapshots(const std::vector<dataplane::WorkerSnapshot>& snapshots);
 /// One line with the headline numbers, e.g. for the periodic log.
 std::string format_stats_line(const dataplane::DataplaneTotals& totals);
 

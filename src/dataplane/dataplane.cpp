@@ -1,8 +1,10 @@
 // Dataplane setup, launch and teardown; see dataplane.hpp.
 #include "dataplane/dataplane.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
@@ -87,20 +89,77 @@ void Dataplane::shutdown() {
   ports_up_ = false;
 }
 
+void DataplaneTotals::add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o, const DataplaneCounters& d) {
+  engine.add(e);
+  occupancy.connections += o.connections;
+  occupancy.syn_received += o.syn_received;
+  occupancy.time_wait += o.time_wait;
+  occupancy.buffers_in_use += o.buffers_in_use;
+  occupancy.timers_pending += o.timers_pending;
+  occupancy.listeners += o.listeners;
+  dataplane.add(d);
+}
+
 DataplaneTotals Dataplane::totals() const {
   DataplaneTotals totals;
-  for (const auto& worker : workers_) {
-    totals.engine.add(worker->engine().counters());
-    tcp::EngineOccupancy o = worker->engine().occupancy();
-    totals.occupancy.connections += o.connections;
-    totals.occupancy.syn_received += o.syn_received;
-    totals.occupancy.time_wait += o.time_wait;
-    totals.occupancy.buffers_in_use += o.buffers_in_use;
-    totals.occupancy.timers_pending += o.timers_pending;
-    totals.occupancy.listeners += o.listeners;
-  }
-  for (const DataplaneCounters& c : counters_) totals.dataplane.add(c);
+  for (size_t i = 0; i < workers_.size(); ++i)
+    totals.add(workers_[i]->engine().counters(), workers_[i]->engine().occupancy(), counters_[i]);
   return totals;
+}
+
+std::vector<WorkerCommand*> Dataplane::exchange(std::vector<std::unique_ptr<WorkerCommand>> commands) {
+  std::vector<WorkerCommand*> replies(workers_.size(), nullptr);
+  std::vector<bool> sent(workers_.size(), false);
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    sent[i] = running_ && workers_[i]->channel().send(commands[i].get());
+    if (sent[i]) (void)commands[i].release();  // owned by the worker until it replies
+  }
+  constexpr uint64_t kTimeoutUs = 1'000'000, kPollUs = 200;
+  size_t waiting = std::count(sent.begin(), sent.end(), true);
+  for (uint64_t waited = 0; waiting > 0 && waited < kTimeoutUs; waited += kPollUs) {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      if (!sent[i] || replies[i]) continue;
+      if ((replies[i] = workers_[i]->channel().receive_reply())) --waiting;
+    }
+    if (waiting > 0) rte_delay_us_sleep(kPollUs);
+  }
+  return replies;
+}
+
+std::vector<WorkerSnapshot> Dataplane::snapshot(size_t max_connections) {
+  std::vector<std::unique_ptr<WorkerCommand>> commands;
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    auto c = std::make_unique<WorkerCommand>();
+    c->kind = WorkerCommand::Kind::kSnapshot;
+    c->max_connections = max_connections;
+    c->connections.reserve(max_connections);
+    commands.push_back(std::move(c));
+  }
+  std::vector<WorkerSnapshot> result;
+  std::vector<WorkerCommand*> replies = exchange(std::move(commands));
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (!replies[i]) continue;
+    std::unique_ptr<WorkerCommand> reply(replies[i]);
+    WorkerSnapshot& s = result.emplace_back();
+    s.lcore = workers_[i]->lcore();
+    s.totals.add(reply->engine, reply->occupancy, reply->dataplane);
+    s.connections = std::move(reply->connections);
+  }
+  return result;
+}
+
+size_t Dataplane::run_on_workers(const std::function<void(WorkerCommand&)>& fill) {
+  std::vector<std::unique_ptr<WorkerCommand>> commands;
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    commands.push_back(std::make_unique<WorkerCommand>());
+    fill(*commands.back());
+  }
+  size_t ok = 0;
+  for (WorkerCommand* reply : exchange(std::move(commands))) {
+    std::unique_ptr<WorkerCommand> owned(reply);
+    ok += reply && reply->ok ? 1 : 0;
+  }
+  return ok;
 }
 
 }  // namespace tcpterm::dataplane

@@ -4,12 +4,14 @@
 // control path owns it; only the workers touch packets.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "control/config.hpp"
 #include "dataplane/dataplane_counters.hpp"
 #include "dataplane/port.hpp"
+#include "dataplane/worker_channel.hpp"
 #include "tcp/engine_counters.hpp"
 
 namespace tcpterm::dataplane {
@@ -21,6 +23,16 @@ struct DataplaneTotals {
   tcp::EngineCounters engine;
   tcp::EngineOccupancy occupancy;
   DataplaneCounters dataplane;
+
+  /// Adds one worker's numbers.
+  void add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o, const DataplaneCounters& d);
+};
+
+/// One worker's numbers at one instant, for per-lcore reports.
+struct WorkerSnapshot {
+  unsigned lcore = 0;
+  DataplaneTotals totals;
+  std::vector<ConnectionInfo> connections;
 };
 
 class Dataplane {
@@ -39,8 +51,18 @@ class Dataplane {
   void stop();
   /// Stops the workers if needed, then stops and closes every port.
   void shutdown();
-  /// Sums all workers' counters. Exact once stop() returned.
+  /// Sums all workers' counters. Call only while the workers are stopped
+  /// (before launch or after stop); while they run use snapshot().
   DataplaneTotals totals() const;
+  /// Asks every running worker for a consistent copy of its counters (and up
+  /// to `max_connections` of its connections) through its WorkerChannel and
+  /// waits for the answers. Control thread only. Workers that did not answer
+  /// within a second are missing from the result.
+  std::vector<WorkerSnapshot> snapshot(size_t max_connections = 0);
+  /// Runs `fill`'s command on every running worker and waits for all of them;
+  /// returns how many carried it out with ok set. Control thread only.
+  size_t run_on_workers(const std::function<void(WorkerCommand&)>& fill);
+  bool running() const { return running_; }
 
   const std::vector<PortInfo>& ports() const { return ports_; }
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
@@ -49,6 +71,11 @@ class Dataplane {
   std::vector<PortInfo> ports_;
   std::vector<DataplaneCounters> counters_;  // one per worker, cache-line aligned
   std::vector<std::unique_ptr<Worker>> workers_;
+  /// Sends one command per worker and collects the replies (nullptr where a
+  /// worker did not answer in time; that command is then leaked on purpose,
+  /// since the worker may still write it).
+  std::vector<WorkerCommand*> exchange(std::vector<std::unique_ptr<WorkerCommand>> commands);
+
   bool running_ = false;
   bool ports_up_ = false;
 };

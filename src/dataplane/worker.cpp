@@ -83,6 +83,7 @@ void Worker::run() {
     engine_->advance(now_us_);
     apply_deferred_closes();
     for (PortQueue& port : ports_) flush(port);
+    serve_commands();
     if (!busy) {
       ++counters_.idle_polls;
       if (settings_.idle_sleep_us > 0) rte_delay_us_sleep(settings_.idle_sleep_us);
@@ -256,6 +257,43 @@ void Worker::apply_deferred_closes() {
     if (engine_->state(c) != tcp::TcpState::kClosed) engine_->close(c);
   }
   deferred_close_count_ = 0;
+}
+
+// ---- control channel ----
+
+void Worker::serve_commands() {
+  while (WorkerCommand* c = channel_.next_command()) {
+    switch (c->kind) {
+      case WorkerCommand::Kind::kSnapshot:
+        take_snapshot(*c);
+        break;
+      case WorkerCommand::Kind::kListen:
+        c->ok = listen(c->address, c->port, c->app);
+        break;
+      case WorkerCommand::Kind::kUnlisten:
+        c->ok = engine_->unlisten(c->port);
+        break;
+      case WorkerCommand::Kind::kSetHttp:
+        apps_.set_http(c->http);
+        break;
+    }
+    channel_.reply(c);
+  }
+}
+
+void Worker::take_snapshot(WorkerCommand& command) const {
+  command.engine = engine_->counters();
+  command.occupancy = engine_->occupancy();
+  command.dataplane = counters_;
+  command.connections.clear();  // capacity was reserved by the control thread
+  uint32_t live = command.occupancy.connections;
+  for (tcp::ConnRef c = 0; c < engine_->config().max_connections && live > 0; ++c) {
+    if (command.connections.size() >= command.max_connections) break;
+    const tcp::Tcb& tcb = engine_->tcb(c);
+    if (tcb.state == tcp::TcpState::kClosed) continue;
+    --live;
+    command.connections.push_back({tcb.key, tcb.state, tcb.app_id, tcb.srtt_us, tcb.cwnd, tcb.snd_wnd});
+  }
 }
 
 // ---- engine Host ----

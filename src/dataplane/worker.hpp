@@ -22,6 +22,7 @@
 #include "dataplane/dataplane_counters.hpp"
 #include "dataplane/neighbour_cache.hpp"
 #include "dataplane/port.hpp"
+#include "dataplane/worker_channel.hpp"
 #include "tcp/engine.hpp"
 #include "wire/packet_parser.hpp"
 
@@ -58,6 +59,8 @@ class Worker {
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
 
   unsigned lcore() const { return lcore_; }
+  /// The control thread's way in while run() is going.
+  WorkerChannel& channel() { return channel_; }
   Engine& engine() { return *engine_; }
   const Engine& engine() const { return *engine_; }
   const DataplaneCounters& counters() const { return counters_; }
@@ -87,6 +90,8 @@ class Worker {
   void handle_solicitation(PortQueue& port, const wire::ParseResult& r);
   void handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m);
   void apply_deferred_closes();
+  void serve_commands();
+  void take_snapshot(WorkerCommand& command) const;
 
   bool is_ours(const PortQueue& port, const wire::IpAddress& ip) const;
   PortQueue* port_owning(const wire::IpAddress& local);
@@ -111,6 +116,7 @@ class Worker {
   uint64_t tsc_hz_;
   uint64_t now_us_ = 0;
   std::atomic<bool> stop_{false};
+  WorkerChannel channel_;
   tcp::ConnRef data_connection_ = tcp::kNoConn;  // connection inside on_data
   tcp::ConnRef deferred_closes_[kMaxDeferredCloses];
   size_t deferred_close_count_ = 0;
