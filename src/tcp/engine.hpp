@@ -135,6 +135,7 @@ class Engine {
   void process_data(Tcb& tcb, std::span<const uint8_t> payload, SeqNum seq, bool fin);
   void deliver_buffered(Tcb& tcb);
   void process_fin(Tcb& tcb);
+  void reset_unread(Tcb& tcb);
   // engine_time_wait.hpp
   void enter_time_wait(Tcb& tcb);
   Tcb time_wait_view(const TimeWait& tw) const;

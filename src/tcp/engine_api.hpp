@@ -128,7 +128,11 @@ template <class Host>
 void Engine<Host>::close(ConnRef c) {
   Tcb& tcb = tcbs_[c];
   if (tcb.state == TcpState::kClosed) return;
-  bool unread = tcb.receive_buffer != BufferPool::kNone && buffers_.meta(tcb.receive_buffer).length > 0;
+  // Inside on_data the bytes being delivered are not yet marked consumed:
+  // the engine checks for unread data when the callback returns.
+  bool in_delivery = callback_depth_ > 0 && c == current_conn_;
+  bool unread = !in_delivery && tcb.receive_buffer != BufferPool::kNone &&
+                buffers_.meta(tcb.receive_buffer).length > 0;
   tcb.set(tcb_flags::kAppClosed);
   if (unread) {  // RFC 2525 2.17: closing with unread data resets
     abort(c);

@@ -344,9 +344,7 @@ template <class Host>
 void Engine<Host>::process_data(Tcb& tcb, std::span<const uint8_t> payload, SeqNum seq, bool fin) {
   if (!payload.empty() && tcb.has(tcb_flags::kAppClosed)) {
     // RFC 1122 4.2.2.13 / RFC 2525 2.17: nobody will read this: reset.
-    ++counters_.drop_data_after_close;
-    send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
-    free_tcb(tcb, CloseReason::kAborted);
+    reset_unread(tcb);
     return;
   }
   uint32_t offset = static_cast<uint32_t>(seq - tcb.rcv_nxt);
@@ -365,6 +363,10 @@ void Engine<Host>::process_data(Tcb& tcb, std::span<const uint8_t> payload, SeqN
       finish_callbacks(tcb);
       if (tcb.state == TcpState::kClosed) return;
       auto rest = payload.subspan(consumed);
+      if (!rest.empty() && tcb.has(tcb_flags::kAppClosed)) {
+        reset_unread(tcb);  // the app closed without reading it all
+        return;
+      }
       if (!rest.empty()) {
         tcb.receive_buffer = buffers_.allocate();
         if (tcb.receive_buffer == BufferPool::kNone) {
@@ -426,16 +428,20 @@ void Engine<Host>::deliver_buffered(Tcb& tcb) {
       !tcb.has(tcb_flags::kAppClosed)) {
     ReceiveBuffer rb(buffers_, tcb.receive_buffer);
     uint32_t window_before = static_cast<uint32_t>(tcb.rcv_adv - tcb.rcv_nxt);
-    while (rb.length() > 0) {
+    while (rb.length() > 0 && !tcb.has(tcb_flags::kAppClosed)) {
       ++callback_depth_;
       size_t consumed = host_.on_data(index_of(tcb), rb.readable());
       --callback_depth_;
       finish_callbacks(tcb);
       if (tcb.state == TcpState::kClosed) return;
       consumed = std::min<size_t>(consumed, rb.length());
-      if (consumed == 0) break;
       counters_.payload_bytes_in += consumed;
       rb.consume(static_cast<uint32_t>(consumed));
+      if (consumed == 0) break;
+    }
+    if (rb.length() > 0 && tcb.has(tcb_flags::kAppClosed)) {
+      reset_unread(tcb);  // closed inside on_data, leaving bytes unread
+      return;
     }
     if (rb.length() == 0 && !rb.has_out_of_order()) {
       buffers_.release(tcb.receive_buffer);
@@ -453,6 +459,15 @@ void Engine<Host>::deliver_buffered(Tcb& tcb) {
     --callback_depth_;
     finish_callbacks(tcb);
   }
+}
+
+/// The app closed with received bytes it never read: RFC 2525 2.17 (and
+/// Linux) answer with a reset so the peer learns the data was not consumed.
+template <class Host>
+void Engine<Host>::reset_unread(Tcb& tcb) {
+  ++counters_.drop_data_after_close;
+  send_rst(tcb.key, tcb.hash, tcb.snd_max, tcb.rcv_nxt, flags::kRst | flags::kAck);
+  free_tcb(tcb, CloseReason::kAborted);
 }
 
 /// RFC 9293 3.10.7.4 eighth: the FIN is in order.

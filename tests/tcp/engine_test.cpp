@@ -218,6 +218,35 @@ TEST_F(EngineTest, EchoDeliversInOrderAndBuffersOutOfOrder) {
   EXPECT_EQ(engine->occupancy().buffers_in_use, 0u);
 }
 
+TEST_F(EngineTest, CloseInsideOnDataOfBufferedBytesIsAGracefulClose) {
+  uint32_t iss = handshake();
+  in(seg(flags::kAck, 1006, iss + 1, "world"));  // buffered out of order
+  host.data_handler = [&](ConnRef c, std::span<const uint8_t> d) {
+    engine->close(c);  // read everything, then close: no reset
+    return d.size();
+  };
+  host.take();
+  in(seg(flags::kAck, 1001, iss + 1, "hello"));
+  auto out = host.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].flags, flags::kAck | flags::kFin);
+  EXPECT_EQ(out[0].ack.raw(), 1011u);
+  EXPECT_EQ(engine->counters().rst_out, 0u);
+}
+
+TEST_F(EngineTest, CloseWithUnreadBytesResets) {
+  uint32_t iss = handshake();
+  host.data_handler = [&](ConnRef c, std::span<const uint8_t>) {
+    engine->close(c);  // reads nothing
+    return size_t{0};
+  };
+  in(seg(flags::kAck, 1001, iss + 1, "hello"));
+  auto out = host.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].flags, flags::kRst | flags::kAck);  // RFC 2525 2.17
+  EXPECT_EQ(host.closed.at(0).second, CloseReason::kAborted);
+}
+
 TEST_F(EngineTest, SynAckIsRetransmittedWithBackoffThenGivenUp) {
   in(seg(flags::kSyn, 1000));
   ASSERT_EQ(host.take().size(), 1u);
