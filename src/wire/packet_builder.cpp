@@ -9,7 +9,6 @@
 #include "wire/ip_protocol.hpp"
 #include "wire/ipv4.hpp"
 #include "wire/ipv6.hpp"
-#include "wire/tcp_header.hpp"
 
 namespace tcpterm::wire {
 
@@ -21,19 +20,13 @@ EthernetHeaderSpec ethernet_spec(const TcpFrameSpec& spec) {
                             spec.vlan_id.has_value(), spec.vlan_id.value_or(0)};
 }
 
-TcpHeaderSpec tcp_spec(const TcpFrameSpec& spec) {
-  return TcpHeaderSpec{spec.source_port,    spec.destination_port, spec.sequence_number,
-                       spec.acknowledgment_number, spec.flags,     spec.window,
-                       spec.urgent_pointer, spec.options};
-}
-
 }  // namespace
 
 TcpFrameLayout tcp_frame_layout(const TcpFrameSpec& spec) {
   TcpFrameLayout layout;
   layout.l2_length = ethernet_header_size(ethernet_spec(spec));
   layout.l3_length = spec.source_ip.is_v4() ? kIpv4MinHeaderSize : kIpv6HeaderSize;
-  layout.l4_header_length = tcp_header_size(tcp_spec(spec));
+  layout.l4_header_length = tcp_header_size(spec);
   layout.payload_length = spec.payload[0].size() + spec.payload[1].size();
   return layout;
 }
@@ -62,7 +55,7 @@ size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
                                                ip_protocol::kTcp, static_cast<uint32_t>(l4_length));
   }
 
-  build_tcp_header(segment, tcp_spec(spec));
+  build_tcp_header(segment, spec);
   uint8_t* payload = segment.data() + layout.l4_header_length;
   for (const auto& piece : spec.payload) {
     if (!piece.empty()) std::memcpy(payload, piece.data(), piece.size());

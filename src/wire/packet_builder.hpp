@@ -14,24 +14,18 @@
 #include "wire/checksum.hpp"
 #include "wire/ip_address.hpp"
 #include "wire/mac_address.hpp"
-#include "wire/tcp_options.hpp"
+#include "wire/tcp_header.hpp"
 
 namespace tcpterm::wire {
 
-struct TcpFrameSpec {
+/// The TCP header fields (ports, sequence numbers, flags, window, urgent
+/// pointer, options) come from TcpHeaderSpec; the rest frames the segment.
+struct TcpFrameSpec : TcpHeaderSpec {
   MacAddress source_mac;
   MacAddress destination_mac;
   std::optional<uint16_t> vlan_id;  // 802.1Q tag when set
   IpAddress source_ip;              // IPv4-mapped selects IPv4; both must match
   IpAddress destination_ip;
-  uint16_t source_port = 0;         // host order
-  uint16_t destination_port = 0;
-  uint32_t sequence_number = 0;
-  uint32_t acknowledgment_number = 0;
-  uint8_t flags = 0;                // tcp_flag::*
-  uint16_t window = 0;
-  uint16_t urgent_pointer = 0;
-  const TcpOptions* options = nullptr;  // none when null
   std::array<std::span<const uint8_t>, 2> payload{};
   ChecksumMode checksum_mode = ChecksumMode::kSoftware;
 };

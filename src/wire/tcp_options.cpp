@@ -12,16 +12,6 @@ namespace tcpterm::wire {
 
 namespace {
 
-namespace option_kind {
-constexpr uint8_t kEndOfList = 0;
-constexpr uint8_t kNoOperation = 1;
-constexpr uint8_t kMaximumSegmentSize = 2;   // RFC 9293 3.2
-constexpr uint8_t kWindowScale = 3;          // RFC 7323 2.2
-constexpr uint8_t kSackPermitted = 4;        // RFC 2018 2
-constexpr uint8_t kSack = 5;                 // RFC 2018 3
-constexpr uint8_t kTimestamps = 8;           // RFC 7323 3.2
-}  // namespace option_kind
-
 namespace option_length {
 constexpr size_t kMaximumSegmentSize = 4;
 constexpr size_t kWindowScale = 3;
@@ -39,22 +29,22 @@ TcpOptionsError apply_option(uint8_t kind, std::span<const uint8_t> option, TcpO
   const size_t length = option.size();
   const uint8_t* value = option.data() + 2;
   switch (kind) {
-    case option_kind::kMaximumSegmentSize:
+    case tcp_option_kind::kMaximumSegmentSize:
       if (length != option_length::kMaximumSegmentSize) return TcpOptionsError::kBadLength;
       out.has_mss = true;
       out.mss = load_be16(value);
       return TcpOptionsError::kNone;
-    case option_kind::kWindowScale:
+    case tcp_option_kind::kWindowScale:
       if (length != option_length::kWindowScale) return TcpOptionsError::kBadLength;
       out.has_window_scale = true;
       // RFC 7323 2.3: a shift above 14 is used as 14.
       out.window_scale = std::min(value[0], kMaxWindowScale);
       return TcpOptionsError::kNone;
-    case option_kind::kSackPermitted:
+    case tcp_option_kind::kSackPermitted:
       if (length != option_length::kSackPermitted) return TcpOptionsError::kBadLength;
       out.sack_permitted = true;
       return TcpOptionsError::kNone;
-    case option_kind::kSack: {
+    case tcp_option_kind::kSack: {
       // RFC 2018 3: length 2 + 8n with n blocks, at most 4 fit in 40 bytes.
       const size_t blocks = (length - option_length::kSackBase) / option_length::kSackBlock;
       if ((length - option_length::kSackBase) % option_length::kSackBlock != 0 || blocks == 0 ||
@@ -67,7 +57,7 @@ TcpOptionsError apply_option(uint8_t kind, std::span<const uint8_t> option, TcpO
       }
       return TcpOptionsError::kNone;
     }
-    case option_kind::kTimestamps:
+    case tcp_option_kind::kTimestamps:
       if (length != option_length::kTimestamps) return TcpOptionsError::kBadLength;
       out.has_timestamps = true;
       out.ts_val = load_be32(value);
@@ -82,8 +72,8 @@ TcpOptionsError parse_option_list(std::span<const uint8_t> bytes, TcpOptions& ou
   size_t at = 0;
   while (at < bytes.size()) {
     const uint8_t kind = bytes[at];
-    if (kind == option_kind::kEndOfList) break;
-    if (kind == option_kind::kNoOperation) {
+    if (kind == tcp_option_kind::kEndOfList) break;
+    if (kind == tcp_option_kind::kNoOperation) {
       ++at;
       continue;
     }
@@ -108,7 +98,7 @@ size_t sack_blocks_that_fit(const TcpOptions& options, size_t used) {
 }
 
 uint8_t* put_timestamps(uint8_t* p, const TcpOptions& options) {
-  p[0] = option_kind::kTimestamps;
+  p[0] = tcp_option_kind::kTimestamps;
   p[1] = option_length::kTimestamps;
   store_be32(p + 2, options.ts_val);
   store_be32(p + 6, options.ts_ecr);
@@ -116,8 +106,8 @@ uint8_t* put_timestamps(uint8_t* p, const TcpOptions& options) {
 }
 
 uint8_t* put_two_nops(uint8_t* p) {
-  p[0] = option_kind::kNoOperation;
-  p[1] = option_kind::kNoOperation;
+  p[0] = tcp_option_kind::kNoOperation;
+  p[1] = tcp_option_kind::kNoOperation;
   return p + 2;
 }
 
@@ -148,14 +138,14 @@ size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out) {
   uint8_t* p = out;
   if (syn) {
     if (options.has_mss) {
-      p[0] = option_kind::kMaximumSegmentSize;
+      p[0] = tcp_option_kind::kMaximumSegmentSize;
       p[1] = option_length::kMaximumSegmentSize;
       store_be16(p + 2, options.mss);
       p += 4;
     }
     if (options.has_timestamps) {
       if (options.sack_permitted) {
-        p[0] = option_kind::kSackPermitted;  // sackOK shares the word before TS
+        p[0] = tcp_option_kind::kSackPermitted;  // sackOK shares the word before TS
         p[1] = option_length::kSackPermitted;
         p += 2;
       } else {
@@ -164,13 +154,13 @@ size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out) {
       p = put_timestamps(p, options);
     } else if (options.sack_permitted) {
       p = put_two_nops(p);
-      p[0] = option_kind::kSackPermitted;
+      p[0] = tcp_option_kind::kSackPermitted;
       p[1] = option_length::kSackPermitted;
       p += 2;
     }
     if (options.has_window_scale) {
-      p[0] = option_kind::kNoOperation;
-      p[1] = option_kind::kWindowScale;
+      p[0] = tcp_option_kind::kNoOperation;
+      p[1] = tcp_option_kind::kWindowScale;
       p[2] = option_length::kWindowScale;
       p[3] = options.window_scale;
       p += 4;
@@ -181,7 +171,7 @@ size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out) {
   const size_t blocks = sack_blocks_that_fit(options, static_cast<size_t>(p - out));
   if (blocks > 0) {
     p = put_two_nops(p);
-    p[0] = option_kind::kSack;
+    p[0] = tcp_option_kind::kSack;
     p[1] = static_cast<uint8_t>(option_length::kSackBase + blocks * option_length::kSackBlock);
     p += 2;
     for (size_t i = 0; i < blocks; ++i) {

@@ -10,6 +10,17 @@
 
 namespace tcpterm::wire {
 
+/// TCP option kinds (IANA "TCP Option Kind Numbers").
+namespace tcp_option_kind {
+inline constexpr uint8_t kEndOfList = 0;
+inline constexpr uint8_t kNoOperation = 1;
+inline constexpr uint8_t kMaximumSegmentSize = 2;  // RFC 9293 3.2
+inline constexpr uint8_t kWindowScale = 3;         // RFC 7323 2.2
+inline constexpr uint8_t kSackPermitted = 4;       // RFC 2018 2
+inline constexpr uint8_t kSack = 5;                // RFC 2018 3
+inline constexpr uint8_t kTimestamps = 8;          // RFC 7323 3.2
+}  // namespace tcp_option_kind
+
 /// One SACK block [left, right) in raw sequence numbers (RFC 2018 3).
 struct SackBlock {
   uint32_t left = 0;

@@ -12,11 +12,6 @@
 namespace tcpterm::wire {
 namespace {
 
-const MacAddress kMacA = *MacAddress::parse("02:00:00:00:00:01");
-const MacAddress kMacB = *MacAddress::parse("02:00:00:00:00:02");
-const IpAddress kIpA = *IpAddress::parse("10.0.0.1");
-const IpAddress kIpB = *IpAddress::parse("10.0.0.2");
-
 std::span<const uint8_t> arp_of(const std::vector<uint8_t>& frame) {
   return std::span(frame).subspan(14);
 }
@@ -26,10 +21,10 @@ TEST(ArpView, ReadsTheScapyRequest) {
   const auto checked = ArpView::check(arp_of(frame));
   ASSERT_TRUE(checked.ok());
   EXPECT_EQ(checked.view.operation(), ArpOperation::kRequest);
-  EXPECT_EQ(checked.view.sender_mac(), kMacA);
-  EXPECT_EQ(checked.view.sender_ip(), kIpA);
+  EXPECT_EQ(checked.view.sender_mac(), test::kMacA);
+  EXPECT_EQ(checked.view.sender_ip(), test::kIp4A);
   EXPECT_TRUE(checked.view.target_mac().is_zero());
-  EXPECT_EQ(checked.view.target_ip(), kIpB);
+  EXPECT_EQ(checked.view.target_ip(), test::kIp4B);
 }
 
 TEST(ArpBuilder, ReplyToTheScapyRequestIsTheScapyReply) {
@@ -37,20 +32,20 @@ TEST(ArpBuilder, ReplyToTheScapyRequestIsTheScapyReply) {
   const auto checked = ArpView::check(arp_of(request));
   ASSERT_TRUE(checked.ok());
   std::vector<uint8_t> out(64);
-  const size_t size = build_arp_reply(out, kMacB, kIpB, checked.view);
+  const size_t size = build_arp_reply(out, test::kMacB, test::kIp4B, checked.view);
   out.resize(size);
   EXPECT_EQ(out, test::from_hex(test::kArpReply));
 }
 
 TEST(ArpBuilder, RequestIsTheScapyRequest) {
   std::vector<uint8_t> out(42);
-  ASSERT_EQ(build_arp_request(out, kMacA, kIpA, kIpB), 42u);
+  ASSERT_EQ(build_arp_request(out, test::kMacA, test::kIp4A, test::kIp4B), 42u);
   EXPECT_EQ(out, test::from_hex(test::kArpRequest));
 }
 
 TEST(ArpBuilder, TaggedRequestCarriesTheVlan) {
   std::vector<uint8_t> out(46);
-  ASSERT_EQ(build_arp_request(out, kMacA, kIpA, kIpB, 42), 46u);
+  ASSERT_EQ(build_arp_request(out, test::kMacA, test::kIp4A, test::kIp4B, 42), 46u);
   EXPECT_EQ(out[12], 0x81);
   EXPECT_EQ(out[15], 42);
   EXPECT_EQ(out[16], 0x08);
@@ -59,9 +54,9 @@ TEST(ArpBuilder, TaggedRequestCarriesTheVlan) {
 
 TEST(ArpBuilder, RefusesSmallBuffersAndIpv6) {
   std::vector<uint8_t> out(41);
-  EXPECT_EQ(build_arp_request(out, kMacA, kIpA, kIpB), 0u);
+  EXPECT_EQ(build_arp_request(out, test::kMacA, test::kIp4A, test::kIp4B), 0u);
   std::vector<uint8_t> big(64);
-  EXPECT_EQ(build_arp_request(big, kMacA, *IpAddress::parse("2001:db8::1"), kIpB), 0u);
+  EXPECT_EQ(build_arp_request(big, test::kMacA, *IpAddress::parse("2001:db8::1"), test::kIp4B), 0u);
 }
 
 TEST(ArpView, RejectsShortAndUnsupportedPackets) {

@@ -13,9 +13,6 @@
 namespace tcpterm::wire {
 namespace {
 
-const IpAddress kIp6A = *IpAddress::parse("2001:db8::1");
-const IpAddress kIp6B = *IpAddress::parse("2001:db8::2");
-
 std::vector<uint8_t> icmpv4_message() {
   const auto frame = test::from_hex(test::kIcmpv4EchoRequest);
   return {frame.begin() + 34, frame.end()};
@@ -63,7 +60,7 @@ TEST(IcmpEcho, V6RequestAndReplyEqualScapy) {
   EXPECT_EQ(checked.view.sequence(), 3);
   const auto expected = test::from_hex(test::kIcmpv6EchoReplyMessage);
   std::vector<uint8_t> out(64);
-  out.resize(build_icmpv6_echo_reply(out, checked.view, kIp6B, kIp6A));
+  out.resize(build_icmpv6_echo_reply(out, checked.view, test::kIp6B, test::kIp6A));
   EXPECT_EQ(out, expected);
 
   std::vector<uint8_t> incremental(frame.begin() + 54, frame.end());

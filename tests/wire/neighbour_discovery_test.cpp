@@ -14,11 +14,6 @@
 namespace tcpterm::wire {
 namespace {
 
-const MacAddress kMacA = *MacAddress::parse("02:00:00:00:00:01");
-const MacAddress kMacB = *MacAddress::parse("02:00:00:00:00:02");
-const IpAddress kIp6A = *IpAddress::parse("2001:db8::1");
-const IpAddress kIp6B = *IpAddress::parse("2001:db8::2");
-
 /// Recomputes the ICMPv6 checksum after a test edits the packet.
 void fix_icmpv6_checksum(std::vector<uint8_t>& frame) {
   const size_t length = frame.size() - 54;
@@ -39,38 +34,38 @@ TEST(NeighbourDiscovery, ReadsTheScapySolicitation) {
   const auto frame = test::from_hex(test::kNeighbourSolicitation);
   const auto checked = check(frame, true);
   ASSERT_TRUE(checked.ok());
-  EXPECT_EQ(checked.view.target(), kIp6B);
-  EXPECT_EQ(checked.view.link_layer_address(), kMacA);
+  EXPECT_EQ(checked.view.target(), test::kIp6B);
+  EXPECT_EQ(checked.view.link_layer_address(), test::kMacA);
 }
 
 TEST(NeighbourDiscovery, ReadsTheScapyAdvertisement) {
   const auto frame = test::from_hex(test::kNeighbourAdvertisement);
   const auto checked = check(frame, false);
   ASSERT_TRUE(checked.ok());
-  EXPECT_EQ(checked.view.target(), kIp6B);
+  EXPECT_EQ(checked.view.target(), test::kIp6B);
   EXPECT_EQ(checked.view.flags(), neighbour_flag::kSolicited | neighbour_flag::kOverride);
-  EXPECT_EQ(checked.view.link_layer_address(), kMacB);
+  EXPECT_EQ(checked.view.link_layer_address(), test::kMacB);
 }
 
 TEST(NeighbourDiscovery, BuildersEqualScapy) {
   const auto ns = test::from_hex(test::kNeighbourSolicitation);
   std::vector<uint8_t> out(32);
-  ASSERT_EQ(build_neighbour_solicitation(out, kIp6A, solicited_node_multicast(kIp6B), kIp6B, kMacA), 32u);
+  ASSERT_EQ(build_neighbour_solicitation(out, test::kIp6A, solicited_node_multicast(test::kIp6B), test::kIp6B, test::kMacA), 32u);
   EXPECT_EQ(out, std::vector<uint8_t>(ns.begin() + 54, ns.end()));
 
   const auto na = test::from_hex(test::kNeighbourAdvertisement);
-  ASSERT_EQ(build_neighbour_advertisement(out, kIp6B, kIp6A, kIp6B, kMacB,
+  ASSERT_EQ(build_neighbour_advertisement(out, test::kIp6B, test::kIp6A, test::kIp6B, test::kMacB,
                                           neighbour_flag::kSolicited | neighbour_flag::kOverride),
             32u);
   EXPECT_EQ(out, std::vector<uint8_t>(na.begin() + 54, na.end()));
   std::vector<uint8_t> small(31);
-  EXPECT_EQ(build_neighbour_solicitation(small, kIp6A, kIp6B, kIp6B, kMacA), 0u);
+  EXPECT_EQ(build_neighbour_solicitation(small, test::kIp6A, test::kIp6B, test::kIp6B, test::kMacA), 0u);
 }
 
 TEST(NeighbourDiscovery, MulticastHelpersMatchTheScapyFrame) {
   const auto ns = test::from_hex(test::kNeighbourSolicitation);
-  EXPECT_EQ(solicited_node_multicast(kIp6B), *IpAddress::parse("ff02::1:ff00:2"));
-  EXPECT_EQ(ipv6_multicast_mac(solicited_node_multicast(kIp6B)), MacAddress::from_bytes(ns.data()));
+  EXPECT_EQ(solicited_node_multicast(test::kIp6B), *IpAddress::parse("ff02::1:ff00:2"));
+  EXPECT_EQ(ipv6_multicast_mac(solicited_node_multicast(test::kIp6B)), MacAddress::from_bytes(ns.data()));
 }
 
 TEST(NeighbourDiscovery, RejectsEachInvalidMessage) {
@@ -149,7 +144,7 @@ TEST(NeighbourDiscovery, SkipsUnknownOptions) {
   fix_icmpv6_checksum(frame);
   const auto checked = check(frame, true);
   ASSERT_TRUE(checked.ok());
-  EXPECT_EQ(checked.view.link_layer_address(), kMacA);
+  EXPECT_EQ(checked.view.link_layer_address(), test::kMacA);
 }
 
 }  // namespace

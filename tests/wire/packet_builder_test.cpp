@@ -17,9 +17,6 @@
 namespace tcpterm::wire {
 namespace {
 
-const MacAddress kMacA = *MacAddress::parse("02:00:00:00:00:01");
-const MacAddress kMacB = *MacAddress::parse("02:00:00:00:00:02");
-
 std::span<const uint8_t> bytes_of(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
@@ -32,25 +29,12 @@ std::vector<uint8_t> build(const TcpFrameSpec& spec) {
   return out;
 }
 
-TcpOptions syn_options(uint16_t mss, uint32_t ts_val, uint32_t ts_ecr, uint8_t window_scale) {
-  TcpOptions options;
-  options.has_mss = true;
-  options.mss = mss;
-  options.sack_permitted = true;
-  options.has_timestamps = true;
-  options.ts_val = ts_val;
-  options.ts_ecr = ts_ecr;
-  options.has_window_scale = true;
-  options.window_scale = window_scale;
-  return options;
-}
-
 TcpFrameSpec ipv4_syn_spec(const TcpOptions* options) {
   TcpFrameSpec spec;
-  spec.source_mac = kMacA;
-  spec.destination_mac = kMacB;
-  spec.source_ip = *IpAddress::parse("10.0.0.1");
-  spec.destination_ip = *IpAddress::parse("10.0.0.2");
+  spec.source_mac = test::kMacA;
+  spec.destination_mac = test::kMacB;
+  spec.source_ip = test::kIp4A;
+  spec.destination_ip = test::kIp4B;
   spec.source_port = 40000;
   spec.destination_port = 80;
   spec.sequence_number = 1000;
@@ -61,7 +45,7 @@ TcpFrameSpec ipv4_syn_spec(const TcpOptions* options) {
 }
 
 TEST(PacketBuilder, Ipv4SynEqualsScapy) {
-  const TcpOptions options = syn_options(1460, 12345, 0, 7);
+  const TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   EXPECT_EQ(build(ipv4_syn_spec(&options)), test::from_hex(test::kIpv4Syn));
 }
 
@@ -82,10 +66,10 @@ TEST(PacketBuilder, VlanSegmentWithSplitPayloadEqualsScapy) {
 
 TcpFrameSpec ipv6_spec() {
   TcpFrameSpec spec;
-  spec.source_mac = kMacA;
-  spec.destination_mac = kMacB;
-  spec.source_ip = *IpAddress::parse("2001:db8::1");
-  spec.destination_ip = *IpAddress::parse("2001:db8::2");
+  spec.source_mac = test::kMacA;
+  spec.destination_mac = test::kMacB;
+  spec.source_ip = test::kIp6A;
+  spec.destination_ip = test::kIp6B;
   spec.source_port = 40000;
   spec.destination_port = 80;
   spec.sequence_number = 1001;
@@ -100,10 +84,10 @@ TEST(PacketBuilder, Ipv6FramesEqualScapy) {
   ack.payload = {bytes_of("GET"), bytes_of(" / HTTP/1.0\r\n\r\n!")};
   EXPECT_EQ(build(ack), test::from_hex(test::kIpv6AckPayload));
 
-  const TcpOptions options = syn_options(1440, 999, 12345, 9);
+  const TcpOptions options = test::syn_options(1440, 999, 12345, 9);
   TcpFrameSpec synack = ipv6_spec();
-  synack.source_mac = kMacB;
-  synack.destination_mac = kMacA;
+  synack.source_mac = test::kMacB;
+  synack.destination_mac = test::kMacA;
   std::swap(synack.source_ip, synack.destination_ip);
   synack.source_port = 80;
   synack.destination_port = 40000;
@@ -116,7 +100,7 @@ TEST(PacketBuilder, Ipv6FramesEqualScapy) {
 }
 
 TEST(PacketBuilder, OffloadLeavesWhatTheNicExpects) {
-  const TcpOptions options = syn_options(1460, 12345, 0, 7);
+  const TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   TcpFrameSpec spec = ipv4_syn_spec(&options);
   spec.checksum_mode = ChecksumMode::kOffload;
   auto frame = build(spec);
@@ -139,7 +123,7 @@ TEST(PacketBuilder, OffloadLeavesWhatTheNicExpects) {
 }
 
 TEST(PacketBuilder, LayoutReportsHeaderLengths) {
-  const TcpOptions options = syn_options(1460, 1, 0, 7);
+  const TcpOptions options = test::syn_options(1460, 1, 0, 7);
   TcpFrameSpec spec = ipv4_syn_spec(&options);
   spec.vlan_id = 5;
   spec.payload = {bytes_of("abc"), bytes_of("de")};
@@ -152,7 +136,7 @@ TEST(PacketBuilder, LayoutReportsHeaderLengths) {
 }
 
 TEST(PacketBuilder, RefusesEveryTooSmallBufferAndMixedFamilies) {
-  const TcpOptions options = syn_options(1460, 12345, 0, 7);
+  const TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   TcpFrameSpec spec = ipv4_syn_spec(&options);
   spec.payload = {bytes_of("payload"), {}};
   const size_t needed = tcp_frame_layout(spec).total_length();
@@ -162,7 +146,7 @@ TEST(PacketBuilder, RefusesEveryTooSmallBufferAndMixedFamilies) {
   }
   std::vector<uint8_t> out(needed);
   EXPECT_EQ(build_tcp_frame(out, spec), needed);
-  spec.destination_ip = *IpAddress::parse("2001:db8::2");
+  spec.destination_ip = test::kIp6B;
   EXPECT_EQ(build_tcp_frame(out, spec), 0u);
 }
 

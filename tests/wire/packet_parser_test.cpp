@@ -17,9 +17,6 @@
 namespace tcpterm::wire {
 namespace {
 
-const MacAddress kMacA = *MacAddress::parse("02:00:00:00:00:01");
-const MacAddress kMacB = *MacAddress::parse("02:00:00:00:00:02");
-
 ParseResult parse(const std::vector<uint8_t>& frame, const ParseOptions& options = {}) {
   return parse_frame(frame, options);
 }
@@ -29,8 +26,8 @@ TEST(PacketParser, Ipv4SynWithOptions) {
   const auto result = parse(frame);
   ASSERT_EQ(result.kind, PacketKind::kTcp) << to_string(result.drop_reason);
   EXPECT_EQ(result.drop_reason, DropReason::kNone);
-  EXPECT_EQ(result.source_mac, kMacA);
-  EXPECT_EQ(result.destination_mac, kMacB);
+  EXPECT_EQ(result.source_mac, test::kMacA);
+  EXPECT_EQ(result.destination_mac, test::kMacB);
   EXPECT_FALSE(result.has_vlan);
   EXPECT_EQ(result.source_ip, *IpAddress::parse("10.0.0.1"));
   EXPECT_EQ(result.destination_ip, *IpAddress::parse("10.0.0.2"));
@@ -94,7 +91,7 @@ TEST(PacketParser, ArpRequest) {
   ASSERT_EQ(result.kind, PacketKind::kArp) << to_string(result.drop_reason);
   EXPECT_TRUE(result.destination_mac.is_broadcast());
   EXPECT_EQ(result.arp_operation, ArpOperation::kRequest);
-  EXPECT_EQ(result.arp_sender_mac, kMacA);
+  EXPECT_EQ(result.arp_sender_mac, test::kMacA);
   EXPECT_EQ(result.source_ip, *IpAddress::parse("10.0.0.1"));
   EXPECT_EQ(result.destination_ip, *IpAddress::parse("10.0.0.2"));
 }
@@ -114,20 +111,20 @@ TEST(PacketParser, NeighbourSolicitationAndAdvertisement) {
   ASSERT_EQ(ns.kind, PacketKind::kIcmpv6NeighbourSolicitation) << to_string(ns.drop_reason);
   EXPECT_EQ(ns.neighbour_target, *IpAddress::parse("2001:db8::2"));
   EXPECT_TRUE(ns.has_link_layer_address);
-  EXPECT_EQ(ns.link_layer_address, kMacA);
+  EXPECT_EQ(ns.link_layer_address, test::kMacA);
   const auto na = parse(test::from_hex(test::kNeighbourAdvertisement));
   ASSERT_EQ(na.kind, PacketKind::kIcmpv6NeighbourAdvertisement) << to_string(na.drop_reason);
   EXPECT_EQ(na.neighbour_flags, neighbour_flag::kSolicited | neighbour_flag::kOverride);
-  EXPECT_EQ(na.link_layer_address, kMacB);
+  EXPECT_EQ(na.link_layer_address, test::kMacB);
 }
 
 TEST(PacketParser, LocalMacFilter) {
   const auto frame = test::from_hex(test::kIpv4Syn);
   ParseOptions ours;
-  ours.local_mac = kMacB;
+  ours.local_mac = test::kMacB;
   EXPECT_EQ(parse(frame, ours).kind, PacketKind::kTcp);
   ParseOptions other;
-  other.local_mac = kMacA;
+  other.local_mac = test::kMacA;
   EXPECT_EQ(parse(frame, other).drop_reason, DropReason::kNotForUs);
   EXPECT_EQ(parse(test::from_hex(test::kArpRequest), other).kind, PacketKind::kArp) << "broadcast passes";
 }

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "wire/ip_address.hpp"
+#include "wire/mac_address.hpp"
+#include "wire/tcp_options.hpp"
+
 namespace tcpterm::wire::test {
 
 /// Bytes of a hex string (two digits per byte, no separators).
@@ -20,6 +24,29 @@ inline std::vector<uint8_t> from_hex(std::string_view hex) {
   for (size_t i = 0; i + 1 < hex.size(); i += 2)
     bytes.push_back(static_cast<uint8_t>(digit(hex[i]) << 4 | digit(hex[i + 1])));
   return bytes;
+}
+
+/// The endpoints of the reference frames.
+inline const MacAddress kMacA = *MacAddress::parse("02:00:00:00:00:01");
+inline const MacAddress kMacB = *MacAddress::parse("02:00:00:00:00:02");
+inline const IpAddress kIp4A = *IpAddress::parse("10.0.0.1");
+inline const IpAddress kIp4B = *IpAddress::parse("10.0.0.2");
+inline const IpAddress kIp6A = *IpAddress::parse("2001:db8::1");
+inline const IpAddress kIp6B = *IpAddress::parse("2001:db8::2");
+
+/// SYN options as in kIpv4Syn and kIpv6SynAck: MSS, SACK-permitted,
+/// timestamps, window scale.
+inline TcpOptions syn_options(uint16_t mss, uint32_t ts_val, uint32_t ts_ecr, uint8_t window_scale) {
+  TcpOptions options;
+  options.has_mss = true;
+  options.mss = mss;
+  options.sack_permitted = true;
+  options.has_timestamps = true;
+  options.ts_val = ts_val;
+  options.ts_ecr = ts_ecr;
+  options.has_window_scale = true;
+  options.window_scale = window_scale;
+  return options;
 }
 
 // Ether(src=A,dst=B)/IP(src="10.0.0.1",dst="10.0.0.2",id=0,flags="DF",ttl=64)/

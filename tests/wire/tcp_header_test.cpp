@@ -78,14 +78,7 @@ TEST(TcpView, ChecksumIsVerifiedUnlessHardwareDidIt) {
 
 TEST(TcpHeaderBuilder, WritesTheScapySynHeader) {
   const auto s = ipv4_segment(test::kIpv4Syn, 14);
-  TcpOptions options;
-  options.has_mss = true;
-  options.mss = 1460;
-  options.sack_permitted = true;
-  options.has_timestamps = true;
-  options.ts_val = 12345;
-  options.has_window_scale = true;
-  options.window_scale = 7;
+  const TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   const TcpHeaderSpec spec{40000, 80, 1000, 0, tcp_flag::kSyn, 64240, 0, &options};
   EXPECT_EQ(tcp_header_size(spec), 40u);
   std::vector<uint8_t> out(40);

@@ -40,42 +40,29 @@ bool same(const TcpOptions& a, const TcpOptions& b) {
   return true;
 }
 
-TcpOptions linux_syn_options() {
-  TcpOptions options;
-  options.has_mss = true;
-  options.mss = 1460;
-  options.sack_permitted = true;
-  options.has_timestamps = true;
-  options.ts_val = 12345;
-  options.ts_ecr = 0;
-  options.has_window_scale = true;
-  options.window_scale = 7;
-  return options;
-}
-
 TEST(TcpOptions, ParsesTheScapySynOptions) {
   const auto frame = test::from_hex(test::kIpv4Syn);
   const std::vector<uint8_t> bytes(frame.begin() + 54, frame.end());
   TcpOptions options;
   ASSERT_EQ(parse(bytes, options), TcpOptionsError::kNone);
-  EXPECT_TRUE(same(options, linux_syn_options()));
+  EXPECT_TRUE(same(options, test::syn_options(1460, 12345, 0, 7)));
 }
 
 TEST(TcpOptions, EncodesSynInLinuxOrder) {
   // mss, sackOK, TS, nop, wscale: the scapy frame's bytes.
   const auto frame = test::from_hex(test::kIpv4Syn);
   const std::vector<uint8_t> expected(frame.begin() + 54, frame.end());
-  EXPECT_EQ(encode(linux_syn_options(), true), expected);
+  EXPECT_EQ(encode(test::syn_options(1460, 12345, 0, 7), true), expected);
 }
 
 TEST(TcpOptions, EncodesSynWithoutTimestampsAsNopNopSackOk) {
-  TcpOptions options = linux_syn_options();
+  TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   options.has_timestamps = false;
   EXPECT_EQ(encode(options, true), test::from_hex("020405b40101040201030307"));
 }
 
 TEST(TcpOptions, EncodesSynWithoutSackAsNopNopTimestamps) {
-  TcpOptions options = linux_syn_options();
+  TcpOptions options = test::syn_options(1460, 12345, 0, 7);
   options.sack_permitted = false;
   EXPECT_EQ(encode(options, true), test::from_hex("020405b40101080a000030390000000001030307"));
 }
