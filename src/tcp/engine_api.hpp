@@ -45,7 +45,6 @@ ConnRef Engine<Host>::connect(const table::FlowKey& key, uint16_t app_id, uint64
   if (config_.sack) tcb.set(tcb_flags::kSackOk);
   if (config_.timestamps) tcb.set(tcb_flags::kTimestamps);
   tcb.rcv_wscale = std::min<uint8_t>(config_.window_scale, 14);
-  tcb.iss = initial_sequence_number(config_.secret, key, now_us_);
   tcb.snd_una = tcb.iss;
   tcb.snd_nxt = tcb.snd_max = tcb.iss + 1;
   tcb.snd_mss = key.is_v4() ? config_.mss_v4 : config_.mss_v6;

@@ -47,7 +47,9 @@ ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
   tcb.hash = hash;
   tcb.rto_us = static_cast<uint32_t>(config_.rto_initial_us);
   tcb.ssthresh = UINT32_MAX / 2;  // RFC 5681 3.1: arbitrarily high initial ssthresh
-  tcb.ts_offset = timestamp_offset(config_.secret, key);
+  TupleSecrets secrets = tuple_secrets(config_.secret, key);
+  tcb.ts_offset = secrets.ts_offset;
+  tcb.iss = initial_sequence_number(secrets, now_us_);  // callers may override (cookies, RFC 6191)
   tcb.last_activity_ms = now_ms();
   return index;
 }

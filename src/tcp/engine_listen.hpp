@@ -163,8 +163,6 @@ ConnRef Engine<Host>::create_passive(const Segment& seg, const Listener& listene
   if (next_isn_) {
     tcb.iss = *next_isn_;
     next_isn_.reset();
-  } else {
-    tcb.iss = initial_sequence_number(config_.secret, seg.key, now_us_);
   }
   tcb.snd_una = tcb.iss;
   tcb.snd_nxt = tcb.snd_max = tcb.iss + 1;

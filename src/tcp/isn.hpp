@@ -14,16 +14,26 @@
 
 namespace tcpterm::tcp {
 
-/// RFC 6528 ISN for `key` at `now_us`.
-inline SeqNum initial_sequence_number(const std::array<uint8_t, 16>& secret,
-                                      const table::FlowKey& key, uint64_t now_us) {
-  uint32_t f = static_cast<uint32_t>(siphash24(secret, &key, sizeof key));
-  return SeqNum(f + static_cast<uint32_t>(now_us / 4));
+/// One keyed hash of the 4-tuple yields both the ISN's F() and the TSval
+/// offset, so a passive open pays for SipHash once.
+struct TupleSecrets {
+  uint32_t isn_offset;  // F(localip, localport, remoteip, remoteport, secretkey)
+  uint32_t ts_offset;
+};
+
+inline TupleSecrets tuple_secrets(const std::array<uint8_t, 16>& secret, const table::FlowKey& key) {
+  uint64_t h = siphash24(secret, &key, sizeof key);
+  return {static_cast<uint32_t>(h), static_cast<uint32_t>(h >> 32)};
+}
+
+/// RFC 6528 ISN = M + F(): M is a 4-microsecond clock.
+inline SeqNum initial_sequence_number(const TupleSecrets& secrets, uint64_t now_us) {
+  return SeqNum(secrets.isn_offset + static_cast<uint32_t>(now_us / 4));
 }
 
 /// Per-connection TSval offset, stable for the tuple under one secret.
 inline uint32_t timestamp_offset(const std::array<uint8_t, 16>& secret, const table::FlowKey& key) {
-  return static_cast<uint32_t>(siphash24(secret, &key, sizeof key) >> 32);
+  return tuple_secrets(secret, key).ts_offset;
 }
 
 }  // namespace tcpterm::tcp
