@@ -234,6 +234,9 @@ Config parse_config(std::string_view yaml_text, std::string_view source) {
   }
   map.finish();
   check_consistency(config, root, top);
+  if (root.IsMap()) {
+    for (const auto& entry : root) config.section_texts[entry.first.Scalar()] = YAML::Dump(entry.second);
+  }
   return config;
 }
 

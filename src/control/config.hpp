@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,7 @@ struct InterfaceAddress {
   wire::IpAddress address;
   uint8_t prefix_length = 0;
 
+  friend bool operator==(const InterfaceAddress&, const InterfaceAddress&) = default;
   /// True when `other` is on this address's link (same prefix).
   bool on_link(const wire::IpAddress& other) const;
   /// "10.7.0.2/24".
@@ -45,6 +47,8 @@ struct ListenerConfig {
   std::optional<wire::IpAddress> address;  // none: any local address
   uint16_t port = 0;
   std::string app;                         // "http", "echo", "discard" or a registered name
+
+  friend bool operator==(const ListenerConfig&, const ListenerConfig&) = default;
 };
 
 struct HttpConfig {
@@ -52,6 +56,8 @@ struct HttpConfig {
   std::string content_type = "text/plain";
   std::string body = "Hello from tcpterm\n";
   uint32_t max_request_head = 8192;  // larger heads get 400 and a close
+
+  friend bool operator==(const HttpConfig&, const HttpConfig&) = default;
 };
 
 struct DataplaneConfig {
@@ -85,6 +91,9 @@ struct Config {
   DataplaneConfig dataplane;
   LogConfig log;
   PrometheusConfig prometheus;
+  /// Each top-level key's value as canonical YAML text, so a reload can tell
+  /// which sections changed without comparing every field.
+  std::map<std::string, std::string> section_texts;
 };
 
 /// Parses YAML text; `source` names it in error messages. Throws ConfigError.

@@ -2,6 +2,7 @@
 // bring up ports and workers, configure the tap's kernel side, then wait on
 // the main lcore for a signal, logging stats; on SIGINT/SIGTERM stop the
 // workers, print the final counters, close the ports and clean up the EAL.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <random>
@@ -19,6 +20,9 @@
 #include "control/config.hpp"
 #include "control/kernel_interface.hpp"
 #include "control/log.hpp"
+#include "control/prometheus_metrics.hpp"
+#include "control/prometheus_server.hpp"
+#include "control/reload.hpp"
 #include "control/stats_report.hpp"
 #include "control/telemetry.hpp"
 #include "dataplane/dataplane.hpp"
@@ -27,8 +31,25 @@ namespace tcpterm::control {
 namespace {
 
 volatile std::sig_atomic_t g_stop_signal = 0;
+volatile std::sig_atomic_t g_reload_requested = 0;
 
 void on_stop_signal(int signal) { g_stop_signal = signal; }
+void on_reload_signal(int) { g_reload_requested = 1; }
+
+/// SIGHUP: re-reads the config file and applies what can change at run time.
+void reload(const std::string& path, Config& running, dataplane::Dataplane& dp) {
+  Config next;
+  try {
+    next = load_config_file(path);
+  } catch (const ConfigError& e) {
+    TCPTERM_LOG(ERR, "reload refused, still running the previous config: %s\n", e.what());
+    return;
+  }
+  ReloadReport report = apply_reload(running, next, dp);
+  if (report.applied.empty() && report.not_applied.empty()) TCPTERM_LOG(NOTICE, "reload: nothing changed\n");
+  for (const std::string& line : report.applied) TCPTERM_LOG(NOTICE, "reload: %s\n", line.c_str());
+  for (const std::string& line : report.not_applied) TCPTERM_LOG(WARNING, "reload: %s\n", line.c_str());
+}
 
 /// The config's worker lcores, or every enabled non-main lcore.
 std::vector<unsigned> worker_lcores(const Config& config) {
@@ -89,22 +110,37 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
 }
 
 /// The control thread's loop on the main lcore until a stop signal: every
-/// tick it collects the workers' snapshots for telemetry, answers pending
-/// connection listings, and logs a stats line every interval.
-void serve_until_stopped(const Config& config, dataplane::Dataplane& dp, Telemetry& telemetry) {
-  uint64_t interval_us = uint64_t{config.log.stats_interval_s} * 1'000'000;
-  uint64_t next_stats_us = interval_us;
-  uint64_t elapsed_us = 0;
-  constexpr uint64_t kTickUs = 100'000;
+/// tick it collects the workers' snapshots for telemetry and Prometheus,
+/// answers pending connection listings, applies SIGHUP reloads, and logs a
+/// stats line every interval.
+void serve_until_stopped(const std::string& path, Config& config, dataplane::Dataplane& dp, Telemetry& telemetry,
+                         PrometheusServer* prometheus) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kTick = std::chrono::milliseconds(100);
+  std::vector<dataplane::WorkerSnapshot> latest;
+  Clock::time_point next_tick = Clock::now() + kTick;
+  Clock::time_point next_stats = Clock::now() + std::chrono::seconds(config.log.stats_interval_s);
   while (g_stop_signal == 0) {
-    rte_delay_us_sleep(kTickUs);
-    elapsed_us += kTickUs;
-    std::vector<dataplane::WorkerSnapshot> snapshots = dp.snapshot();
-    if (interval_us != 0 && elapsed_us >= next_stats_us) {
-      next_stats_us += interval_us;
-      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(sum_snapshots(snapshots)).c_str());
+    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(next_tick - Clock::now());
+    uint64_t wait_us = static_cast<uint64_t>(std::max<int64_t>(wait.count(), 0));
+    if (prometheus) {
+      prometheus->wait(wait_us, [&] { return render_prometheus_metrics(latest); });
+    } else if (wait_us > 0) {
+      rte_delay_us_sleep(wait_us);
     }
-    telemetry.publish(std::move(snapshots));
+    if (Clock::now() < next_tick) continue;
+    next_tick += kTick;
+    if (g_reload_requested) {
+      g_reload_requested = 0;
+      reload(path, config, dp);
+      next_stats = Clock::now() + std::chrono::seconds(config.log.stats_interval_s);
+    }
+    latest = dp.snapshot();
+    if (config.log.stats_interval_s != 0 && Clock::now() >= next_stats) {
+      next_stats += std::chrono::seconds(config.log.stats_interval_s);
+      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(sum_snapshots(latest)).c_str());
+    }
+    telemetry.publish(latest);
     if (telemetry.connections_wanted()) telemetry.publish_connections(dp.snapshot(Telemetry::kMaxConnections));
   }
 }
@@ -142,6 +178,7 @@ int run(int argc, char** argv) {
 
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
+    std::signal(SIGHUP, on_reload_signal);
     dataplane::Dataplane dp(config, lcores);
     for (size_t i = 0; i < config.ports.size(); ++i) {
       if (config.ports[i].kernel_side.empty()) continue;
@@ -151,9 +188,16 @@ int run(int argc, char** argv) {
       configure_kernel_interface(interface, config.ports[i].kernel_side);
     }
     Telemetry telemetry;
+    std::unique_ptr<PrometheusServer> prometheus;
+    if (config.prometheus.enabled)
+      prometheus = std::make_unique<PrometheusServer>(config.prometheus.address, config.prometheus.port);
     dp.launch();
     print_ready(config, dp, lcores.size());
-    serve_until_stopped(config, dp, telemetry);
+    if (prometheus)
+      std::printf("tcpterm: metrics at http://%s:%u/metrics\n", config.prometheus.address.to_string().c_str(),
+                  config.prometheus.port);
+    std::fflush(stdout);
+    serve_until_stopped(options->config_path, config, dp, telemetry, prometheus.get());
 
     std::printf("\ntcpterm: %s received, stopping\n", g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
     dp.stop();

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include <rte_common.h>
 
@@ -58,7 +59,20 @@ struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
     for (size_t i = 0; i < drops.size(); ++i) drops[i] += other.drops[i];
   }
   /// "drop_<reason>" for every wire::DropReason, built once.
-  static const std::array<const char*, wire::kDropReasonCount>& drop_names();
+  static const std::array<const char*, wire::kDropReasonCount>& drop_names() {
+    static const std::array<std::string, wire::kDropReasonCount> storage = [] {
+      std::array<std::string, wire::kDropReasonCount> names;
+      for (size_t i = 0; i < names.size(); ++i)
+        names[i] = std::string("drop_") + wire::to_string(static_cast<wire::DropReason>(i));
+      return names;
+    }();
+    static const std::array<const char*, wire::kDropReasonCount> pointers = [] {
+      std::array<const char*, wire::kDropReasonCount> p{};
+      for (size_t i = 0; i < p.size(); ++i) p[i] = storage[i].c_str();
+      return p;
+    }();
+    return pointers;
+  }
 };
 
 }  // namespace tcpterm::dataplane

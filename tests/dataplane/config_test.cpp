@@ -88,6 +88,20 @@ TEST(Config, ShippedTapConfigLoads) {
   EXPECT_EQ(c.listeners.size(), 3u);
 }
 
+TEST(Config, EveryShippedConfigLoads) {
+  for (const char* name : {"tap.yaml", "tap-multiqueue.yaml", "memif.yaml", "pci.yaml"}) {
+    SCOPED_TRACE(name);
+    EXPECT_NO_THROW(load_config_file(std::string(TCPTERM_SOURCE_DIR "/configs/") + name));
+  }
+}
+
+TEST(Config, SectionTextsTellWhatChanged) {
+  Config a = parse_config(kGood, "a.yaml");
+  Config b = parse_config(good_with("rx_burst: 64", "rx_burst: 16"), "b.yaml");
+  EXPECT_EQ(a.section_texts.at("ports"), b.section_texts.at("ports"));
+  EXPECT_NE(a.section_texts.at("dataplane"), b.section_texts.at("dataplane"));
+}
+
 TEST(Config, UnknownKeyIsNamed) {
   EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
             "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, gateway, "
