@@ -1,16 +1,19 @@
 // Script options <-> TCP option bytes (RFC 9293 3.2, RFC 7323 2-3, RFC 2018 2-3).
 #include "option_bytes.hpp"
 
+#include "wire/tcp_options.hpp"
+
 namespace tcpterm::packetdrill {
 namespace {
 
-constexpr uint8_t kEol = 0;
-constexpr uint8_t kNop = 1;
-constexpr uint8_t kMss = 2;
-constexpr uint8_t kWindowScale = 3;
-constexpr uint8_t kSackPermitted = 4;
-constexpr uint8_t kSack = 5;
-constexpr uint8_t kTimestamp = 8;
+namespace kind = wire::tcp_option_kind;
+constexpr uint8_t kEol = kind::kEndOfList;
+constexpr uint8_t kNop = kind::kNoOperation;
+constexpr uint8_t kMss = kind::kMaximumSegmentSize;
+constexpr uint8_t kWindowScale = kind::kWindowScale;
+constexpr uint8_t kSackPermitted = kind::kSackPermitted;
+constexpr uint8_t kSack = kind::kSack;
+constexpr uint8_t kTimestamp = kind::kTimestamps;
 
 void put32(std::vector<uint8_t>& out, uint32_t v) {
   out.push_back(static_cast<uint8_t>(v >> 24));
