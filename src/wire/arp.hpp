@@ -26,6 +26,7 @@ class ArpView {
   /// op request or reply.
   static Checked<ArpView> check(std::span<const uint8_t> packet);
 
+  // Packet fields (RFC 826): sender and target hardware/protocol addresses.
   ArpOperation operation() const { return static_cast<ArpOperation>(load_be16(packet_ + 6)); }
   MacAddress sender_mac() const { return MacAddress::from_bytes(packet_ + 8); }
   IpAddress sender_ip() const { return IpAddress::v4_from_bytes(packet_ + 14); }

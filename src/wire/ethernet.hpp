@@ -51,6 +51,7 @@ class EthernetView {
     return {view, DropReason::kNone};
   }
 
+  // Header fields; MACs in network order, the rest in host order.
   MacAddress destination() const { return MacAddress::from_bytes(frame_.data()); }
   MacAddress source() const { return MacAddress::from_bytes(frame_.data() + 6); }
   bool has_vlan() const { return has_vlan_; }

@@ -27,6 +27,7 @@ class IcmpEchoView {
   /// 128 code 0, and a correct checksum including the pseudo-header.
   static Checked<IcmpEchoView> check_v6(const Ipv6View& ip);
 
+  // Message fields in host order.
   uint8_t type() const { return message_[0]; }
   uint16_t identifier() const { return load_be16(message_.data() + 4); }
   uint16_t sequence() const { return load_be16(message_.data() + 6); }

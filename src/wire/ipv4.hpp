@@ -24,7 +24,10 @@ class Ipv4View {
   /// this is not a fragment.
   static Checked<Ipv4View> check(std::span<const uint8_t> packet, bool checksum_verified_by_hardware);
 
+  // Header fields in host order; *_bytes() point at the network-order address.
+  /// IHL * 4, options included.
   size_t header_length() const { return header_length_; }
+  /// Total length from the header (the view is trimmed to it).
   uint16_t total_length() const { return static_cast<uint16_t>(packet_.size()); }
   uint8_t ttl() const { return packet_[8]; }
   uint8_t protocol() const { return packet_[9]; }

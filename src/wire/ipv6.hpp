@@ -36,6 +36,7 @@ class Ipv6View {
     return {view, DropReason::kNone};
   }
 
+  // Header fields; *_bytes() point at the network-order address.
   uint8_t next_header() const { return packet_[6]; }
   uint8_t hop_limit() const { return packet_[7]; }
   const uint8_t* source_bytes() const { return packet_.data() + 8; }

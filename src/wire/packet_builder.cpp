@@ -36,7 +36,9 @@ size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
   if (v4 != spec.destination_ip.is_v4()) return 0;
   const TcpFrameLayout layout = tcp_frame_layout(spec);
   const size_t l4_length = layout.l4_header_length + layout.payload_length;
-  if (out.size() < layout.total_length() || l4_length > 0xffff - layout.l3_length) return 0;
+  // IPv4 total length counts its header; IPv6 payload length does not.
+  const size_t max_l4_length = v4 ? 0xffff - kIpv4MinHeaderSize : 0xffff;
+  if (out.size() < layout.total_length() || l4_length > max_l4_length) return 0;
 
   build_ethernet_header(out, ethernet_spec(spec));
   const auto l3 = out.subspan(layout.l2_length);

@@ -36,6 +36,7 @@ class TcpView {
   static Checked<TcpView> check(std::span<const uint8_t> segment, uint64_t pseudo_header_sum,
                                 bool checksum_verified_by_hardware);
 
+  // Header fields in host order; sequence numbers raw (the engine wraps them).
   uint16_t source_port() const { return load_be16(segment_.data()); }
   uint16_t destination_port() const { return load_be16(segment_.data() + 2); }
   uint32_t sequence_number() const { return load_be32(segment_.data() + 4); }
