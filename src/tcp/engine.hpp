@@ -30,6 +30,7 @@
 #include "table/flow_table.hpp"
 #include "table/object_pool.hpp"
 #include "tcp/buffer_pool.hpp"
+#include "tcp/conn_ref.hpp"
 #include "tcp/engine_config.hpp"
 #include "tcp/engine_counters.hpp"
 #include "tcp/segment.hpp"
@@ -40,11 +41,6 @@
 #include "wire/ip_address.hpp"
 
 namespace tcpterm::tcp {
-
-/// Handle of a live connection: valid from on_accept/on_connected (or the
-/// return of connect) until on_closed.
-using ConnRef = uint32_t;
-inline constexpr ConnRef kNoConn = UINT32_MAX;
 
 template <class Host>
 class Engine {

@@ -9,21 +9,13 @@
 
 #include "table/flow_key.hpp"
 #include "tcp/seq.hpp"
+#include "wire/tcp_header.hpp"
 #include "wire/tcp_options.hpp"
 
 namespace tcpterm::tcp {
 
-/// TCP header flag bits (RFC 9293 3.1, RFC 3168 for ECE/CWR).
-namespace flags {
-inline constexpr uint8_t kFin = 0x01;
-inline constexpr uint8_t kSyn = 0x02;
-inline constexpr uint8_t kRst = 0x04;
-inline constexpr uint8_t kPsh = 0x08;
-inline constexpr uint8_t kAck = 0x10;
-inline constexpr uint8_t kUrg = 0x20;
-inline constexpr uint8_t kEce = 0x40;
-inline constexpr uint8_t kCwr = 0x80;
-}  // namespace flags
+/// TCP header flag bits (RFC 9293 3.1, RFC 3168 for ECE/CWR), from the wire layer.
+namespace flags = wire::tcp_flag;
 
 /// A received segment, already validated by the wire layer (checksum, lengths).
 struct Segment {

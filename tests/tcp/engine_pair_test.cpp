@@ -6,33 +6,17 @@
 // the four-way close and TIME-WAIT in one pass.
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <random>
-#include <string>
 #include <vector>
 
-#include "table/flow_hash.hpp"
+#include "simulated_link.hpp"
 #include "tcp/engine.hpp"
 
 namespace tcpterm::tcp {
 namespace {
 
-struct InFlight {
-  uint64_t deliver_at_us;
-  int to;  // 0 = client, 1 = server
-  Segment segment;
-  std::vector<uint8_t> payload;
-};
-
-struct LinkConfig {
-  double loss = 0.0;
-  double duplicate = 0.0;
-  uint64_t delay_us = 1000;
-  uint64_t jitter_us = 0;  // > 0 reorders
-  uint32_t seed = 42;
-};
-
-struct Link;
+using testing::LinkConfig;
+using Link = testing::SimulatedLink;
 
 struct PairHost {
   Link* link = nullptr;
@@ -74,41 +58,6 @@ struct PairHost {
   }
 };
 
-struct Link {
-  LinkConfig config;
-  std::mt19937 rng{42};
-  uint64_t now_us = 1'000'000;
-  std::deque<InFlight> queue;
-  uint64_t dropped = 0;
-
-  void carry(int from, const OutSegment& s) {
-    std::uniform_real_distribution<double> u(0, 1);
-    if (u(rng) < config.loss) {
-      ++dropped;
-      return;
-    }
-    int copies = u(rng) < config.duplicate ? 2 : 1;
-    for (int i = 0; i < copies; ++i) {
-      InFlight f;
-      f.to = 1 - from;
-      f.deliver_at_us = now_us + config.delay_us + (config.jitter_us ? rng() % config.jitter_us : 0);
-      for (auto part : s.payload) f.payload.insert(f.payload.end(), part.begin(), part.end());
-      Segment& seg = f.segment;
-      seg.key.local_address = s.key->remote_address;  // the receiver's point of view
-      seg.key.remote_address = s.key->local_address;
-      seg.key.local_port = s.key->remote_port;
-      seg.key.remote_port = s.key->local_port;
-      seg.hash = table::flow_hash(seg.key);
-      seg.seq = s.seq;
-      seg.ack = s.ack;
-      seg.flags = s.flags;
-      seg.window = s.window;
-      seg.options = s.options;
-      queue.push_back(std::move(f));
-    }
-  }
-};
-
 void PairHost::emit(const OutSegment& s) { link->carry(side, s); }
 
 struct Outcome {
@@ -120,9 +69,7 @@ struct Outcome {
 };
 
 Outcome run_transfer(LinkConfig link_config, size_t bytes, uint64_t max_ms) {
-  Link link;
-  link.config = link_config;
-  link.rng.seed(link_config.seed);
+  Link link(link_config);
   EngineConfig config;
   config.max_connections = 16;
   config.max_time_wait = 16;
@@ -152,19 +99,11 @@ Outcome run_transfer(LinkConfig link_config, size_t bytes, uint64_t max_ms) {
 
   for (uint64_t ms = 0; ms < max_ms; ++ms) {
     link.now_us += 1000;
-    // Deliver everything due, in arrival order (jitter reorders).
-    std::stable_sort(link.queue.begin(), link.queue.end(),
-                     [](const InFlight& a, const InFlight& b) { return a.deliver_at_us < b.deliver_at_us; });
-    while (!link.queue.empty() && link.queue.front().deliver_at_us <= link.now_us) {
-      InFlight f = std::move(link.queue.front());
-      link.queue.pop_front();
-      f.segment.payload = f.payload;
-      (f.to == 0 ? client : server).input(f.segment, link.now_us);
-    }
+    link.deliver_due([&](int to, const Segment& seg) { (to == 0 ? client : server).input(seg, link.now_us); });
     client.advance(link.now_us);
     server.advance(link.now_us);
-    if (!client_host.closes.empty() && !server_host.closes.empty() && link.queue.empty() &&
-        client.occupancy().time_wait == 0) {
+    if (!client_host.closes.empty() && !server_host.closes.empty() &&
+        client.occupancy().time_wait == 0 && link.idle()) {
       break;
     }
   }

@@ -1,0 +1,137 @@
+// Engine microbenchmarks (issue 5): the SYN -> SYN-ACK path, stateful and
+// with SYN cookies, and the whole life of a short HTTP-like connection
+// (SYN, SYN-ACK, ACK + request, response + FIN, ACK, FIN, ACK, TIME-WAIT
+// entry and expiry), all on one core, no NIC: segments in, segments out.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include "table/flow_hash.hpp"
+#include "tcp/engine.hpp"
+
+namespace tcpterm::tcp {
+namespace {
+
+constexpr uint8_t kResponse[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello\n";
+
+/// Remembers only what the driver needs to answer: the last segment's seq.
+struct NullHost {
+  Engine<NullHost>* engine = nullptr;
+  uint32_t last_seq = 0;
+  uint64_t emitted = 0;
+  void emit(const OutSegment& s) {
+    last_seq = s.seq.raw();
+    ++emitted;
+  }
+  void on_accept(ConnRef, uint16_t) {}
+  void on_connected(ConnRef, uint16_t) {}
+  size_t on_data(ConnRef c, std::span<const uint8_t> data) {
+    engine->send(c, std::span(kResponse, sizeof kResponse - 1));
+    engine->close(c);
+    return data.size();
+  }
+  void on_send_space(ConnRef) {}
+  void on_peer_fin(ConnRef) {}
+  void on_closed(ConnRef, CloseReason) {}
+};
+
+constexpr uint8_t kRequest[] = "GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
+constexpr uint32_t kResponseLength = sizeof kResponse - 1;
+
+EngineConfig bench_config(uint32_t connections) {
+  EngineConfig c;
+  c.max_connections = connections;
+  c.max_time_wait = connections;
+  c.max_syn_backlog = connections;
+  c.buffer_count = 1024;
+  c.buffer_size = 16384;
+  c.msl_us = 1000;  // TIME-WAIT of 2 ms so records recycle within the run
+  c.secret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  return c;
+}
+
+Segment make_segment(uint32_t client, uint8_t f, uint32_t seq, uint32_t ack) {
+  Segment s;
+  s.key.remote_address = wire::IpAddress::v4(0x0b000000 | (client >> 14));
+  s.key.local_address = wire::IpAddress::v4(0x0a070002);
+  s.key.remote_port = static_cast<uint16_t>(1024 + (client & 0x3fff));
+  s.key.local_port = 80;
+  s.hash = table::flow_hash(s.key);
+  s.flags = f;
+  s.seq = SeqNum(seq);
+  s.ack = SeqNum(ack);
+  s.window = 65535;
+  return s;
+}
+
+void BM_SynToSynAck(benchmark::State& state) {
+  const bool cookies = state.range(0) != 0;
+  constexpr uint32_t kTable = 1 << 20;
+  NullHost host;
+  EngineConfig config = bench_config(kTable);
+  config.syn_cookies = cookies ? SynCookieMode::kAlways : SynCookieMode::kOff;
+  auto engine = std::make_unique<Engine<NullHost>>(config, host, 1'000'000);
+  host.engine = engine.get();
+  engine->listen(wire::IpAddress{}, 80, 0);
+  uint32_t client = 0;
+  uint64_t now = 1'000'000;
+  for (auto _ : state) {
+    Segment syn = make_segment(client, flags::kSyn, 1000, 0);
+    syn.options.has_mss = true;
+    syn.options.mss = 1460;
+    syn.options.sack_permitted = true;
+    syn.options.has_timestamps = true;
+    syn.options.ts_val = 1;
+    syn.options.has_window_scale = true;
+    syn.options.window_scale = 7;
+    engine->input(syn, now);
+    if (++client == kTable) {  // table full of SYN-RECEIVED: start a fresh engine
+      state.PauseTiming();
+      engine.reset();
+      engine = std::make_unique<Engine<NullHost>>(config, host, now);
+      host.engine = engine.get();
+      engine->listen(wire::IpAddress{}, 80, 0);
+      client = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["segments_out"] = benchmark::Counter(static_cast<double>(host.emitted));
+}
+BENCHMARK(BM_SynToSynAck)->Arg(0)->Arg(1)->ArgNames({"cookies"});
+
+void BM_ShortConnectionLifecycle(benchmark::State& state) {
+  constexpr uint32_t kTable = 1 << 16;
+  NullHost host;
+  Engine<NullHost> engine(bench_config(kTable), host, 1'000'000);
+  host.engine = &engine;
+  engine.listen(wire::IpAddress{}, 80, 0);
+  uint32_t client = 0;
+  uint64_t now = 1'000'000;
+  for (auto _ : state) {
+    const uint32_t peer_isn = 1000 + client;
+    engine.input(make_segment(client, flags::kSyn, peer_isn, 0), now);  // -> SYN-ACK
+    const uint32_t iss = host.last_seq;
+    Segment request = make_segment(client, flags::kAck | flags::kPsh, peer_isn + 1, iss + 1);
+    request.payload = std::span(kRequest, sizeof kRequest - 1);
+    engine.input(request, now);  // -> response + FIN
+    const uint32_t peer_next = peer_isn + 1 + static_cast<uint32_t>(sizeof kRequest - 1);
+    const uint32_t our_fin_acked = iss + 1 + kResponseLength + 1;
+    engine.input(make_segment(client, flags::kAck | flags::kFin, peer_next, our_fin_acked), now);  // -> ACK, TIME-WAIT
+    client = (client + 1) & 0xfffff;
+    if ((client & 1023) == 0) {
+      now += 3000;  // past 2*MSL: the wheel expires the TIME-WAIT records
+      engine.advance(now);
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["closed_normal"] = benchmark::Counter(static_cast<double>(engine.counters().closed_normal));
+  state.counters["time_wait_expired"] = benchmark::Counter(static_cast<double>(engine.counters().time_wait_expired));
+}
+BENCHMARK(BM_ShortConnectionLifecycle);
+
+}  // namespace
+}  // namespace tcpterm::tcp
+
+BENCHMARK_MAIN();

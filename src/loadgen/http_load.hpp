@@ -1,0 +1,229 @@
+// HttpLoad: the load generator's client side, sans-IO. It opens connections
+// (active open on tcp::Engine) at a target rate from a range of source
+// addresses and ports, sends one HTTP request on each, checks the response
+// (status 200, Content-Length, the whole body), closes, and records latency
+// and errors by kind. The engine's Host forwards its callbacks here; the
+// dataplane (or a test) calls tick() every poll iteration.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loadgen/latency_histogram.hpp"
+#include "table/flow_key.hpp"
+#include "tcp/conn_ref.hpp"
+#include "tcp/tcp_state.hpp"
+
+namespace tcpterm::loadgen {
+
+struct LoadSettings {
+  wire::IpAddress server_address;
+  uint16_t server_port = 80;
+  wire::IpAddress first_source;       // source addresses first_source .. + source_count - 1 (IPv4)
+  uint32_t source_count = 1;
+  uint16_t first_port = 1024;         // source ports first_port .. last_port
+  uint16_t last_port = 65535;
+  uint64_t rate_per_second = 0;       // 0 = as fast as max_concurrency allows
+  uint32_t max_concurrency = 1000;    // connections in flight
+  uint64_t total_connections = 0;     // 0 = until stopped
+  uint16_t app_id = 0;
+  std::string request = "GET / HTTP/1.1\r\nHost: tcpterm\r\nConnection: close\r\n\r\n";
+  uint32_t max_header_bytes = 4096;
+};
+
+#define TCPTERM_LOAD_COUNTERS(X)                                                  \
+  X(connections_opened)    /* SYNs sent */                                       \
+  X(requests_ok)           /* 200 with the whole body */                        \
+  X(connect_failed)        /* engine had no TCB or the tuple was busy */        \
+  X(refused)               /* RST to our SYN */                                  \
+  X(reset)                 /* RST after the handshake */                         \
+  X(timed_out)             /* retransmissions ran out */                         \
+  X(bad_status)            /* not 200 */                                         \
+  X(bad_response)          /* unparsable head or no Content-Length */            \
+  X(short_response)        /* closed before the whole body arrived */            \
+  X(response_bytes)
+
+struct LoadCounters {
+#define TCPTERM_DECLARE_LOAD_COUNTER(name) uint64_t name = 0;
+  TCPTERM_LOAD_COUNTERS(TCPTERM_DECLARE_LOAD_COUNTER)
+#undef TCPTERM_DECLARE_LOAD_COUNTER
+  template <class F>
+  void for_each(F&& f) const {
+#define TCPTERM_VISIT_LOAD_COUNTER(name) f(#name, name);
+    TCPTERM_LOAD_COUNTERS(TCPTERM_VISIT_LOAD_COUNTER)
+#undef TCPTERM_VISIT_LOAD_COUNTER
+  }
+  void add(const LoadCounters& o) {
+#define TCPTERM_ADD_LOAD_COUNTER(name) name += o.name;
+    TCPTERM_LOAD_COUNTERS(TCPTERM_ADD_LOAD_COUNTER)
+#undef TCPTERM_ADD_LOAD_COUNTER
+  }
+  uint64_t errors() const {
+    return connect_failed + refused + reset + timed_out + bad_status + bad_response + short_response;
+  }
+};
+
+/// Parses "HTTP/1.x 200 ...\r\n...Content-Length: N\r\n...\r\n\r\n".
+/// Returns false while the head is incomplete; on completion sets
+/// head_length, status and body_length (-1 when absent).
+struct ResponseHead {
+  uint32_t head_length = 0;
+  int status = 0;
+  int64_t body_length = -1;
+};
+bool parse_response_head(std::string_view bytes, ResponseHead& head);
+
+template <class EngineT>
+class HttpLoad {
+ public:
+  HttpLoad(EngineT& engine, const LoadSettings& settings, uint32_t max_connections)
+      : engine_(engine), settings_(settings), conns_(max_connections) {
+    port_ = settings.first_port;
+  }
+
+  /// Opens as many connections as the rate and the concurrency cap allow.
+  void tick(uint64_t now_us) {
+    if (last_tick_us_ == 0) last_tick_us_ = now_us;
+    uint64_t budget = settings_.max_concurrency > active_ ? settings_.max_concurrency - active_ : 0;
+    if (settings_.rate_per_second != 0) {
+      credit_ += static_cast<double>(now_us - last_tick_us_) * static_cast<double>(settings_.rate_per_second) / 1e6;
+      credit_ = std::min(credit_, static_cast<double>(settings_.max_concurrency));
+      budget = std::min<uint64_t>(budget, static_cast<uint64_t>(credit_));
+    }
+    last_tick_us_ = now_us;
+    for (uint64_t i = 0; i < budget && !done_opening(); ++i) {
+      if (!open_one(now_us)) break;
+      if (settings_.rate_per_second != 0) credit_ -= 1;
+    }
+  }
+
+  bool done_opening() const {
+    return stopping_ || (settings_.total_connections != 0 && counters_.connections_opened >= settings_.total_connections);
+  }
+  bool finished() const { return done_opening() && active_ == 0; }
+  void stop() { stopping_ = true; }
+  uint32_t active() const { return active_; }
+  const LoadCounters& counters() const { return counters_; }
+  const LatencyHistogram& latency() const { return latency_; }
+
+  // ---- forwarded Host callbacks ----
+  void on_connected(tcp::ConnRef c, uint64_t) {
+    engine_.send(c, std::span(reinterpret_cast<const uint8_t*>(settings_.request.data()), settings_.request.size()));
+  }
+  size_t on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
+    Conn& conn = conns_[c];
+    std::string_view bytes(reinterpret_cast<const char*>(data.data()), data.size());
+    size_t consumed = 0;
+    if (!conn.head_done) {
+      ResponseHead head;
+      if (!parse_response_head(bytes, head)) {
+        if (bytes.size() >= settings_.max_header_bytes) return fail(c, conn, &LoadCounters::bad_response, data.size());
+        return 0;  // wait: the engine keeps the bytes and offers them again with more
+      }
+      if (head.status != 200) return fail(c, conn, &LoadCounters::bad_status, data.size());
+      if (head.body_length < 0) return fail(c, conn, &LoadCounters::bad_response, data.size());
+      conn.head_done = true;
+      conn.body_left = static_cast<uint64_t>(head.body_length);
+      consumed = head.head_length;
+    }
+    uint64_t body = std::min<uint64_t>(conn.body_left, data.size() - consumed);
+    conn.body_left -= body;
+    counters_.response_bytes += consumed + body;
+    consumed += body;
+    if (conn.body_left == 0 && !conn.complete) {
+      conn.complete = true;
+      ++counters_.requests_ok;
+      latency_.record(now_us_ - conn.start_us);
+      engine_.close(c);
+      return data.size();  // anything after the body is ignored
+    }
+    return consumed;
+  }
+  void on_peer_fin(tcp::ConnRef c) {
+    Conn& conn = conns_[c];
+    if (!conn.complete && !conn.failed) {
+      conn.failed = true;
+      ++counters_.short_response;
+    }
+    engine_.close(c);
+  }
+  void on_closed(tcp::ConnRef c, tcp::CloseReason reason) {
+    Conn& conn = conns_[c];
+    if (!conn.complete && !conn.failed) {
+      switch (reason) {
+        case tcp::CloseReason::kRefused: ++counters_.refused; break;
+        case tcp::CloseReason::kReset: ++counters_.reset; break;
+        case tcp::CloseReason::kTimeout: ++counters_.timed_out; break;
+        default: ++counters_.short_response; break;
+      }
+    }
+    conn = Conn{};
+    --active_;
+  }
+  /// The time the callbacks above see; the dataplane sets it per burst.
+  void set_now(uint64_t now_us) { now_us_ = now_us; }
+
+ private:
+  struct Conn {
+    uint64_t start_us = 0;
+    uint64_t body_left = 0;
+    bool head_done = false;
+    bool complete = false;
+    bool failed = false;
+  };
+
+  size_t fail(tcp::ConnRef c, Conn& conn, uint64_t LoadCounters::*counter, size_t consumed) {
+    conn.failed = true;
+    ++(counters_.*counter);
+    engine_.abort(c);
+    return consumed;
+  }
+
+  bool open_one(uint64_t now_us) {
+    // Walk the (source address, source port) space; a tuple still in use
+    // (or in TIME-WAIT) is skipped by trying the next one, a bounded number of times.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      table::FlowKey key;
+      key.remote_address = settings_.server_address;
+      key.remote_port = settings_.server_port;
+      key.local_address = wire::IpAddress::v4(settings_.first_source.v4_host_order() + source_index_);
+      key.local_port = port_;
+      advance_tuple();
+      tcp::ConnRef c = engine_.connect(key, settings_.app_id, now_us);
+      if (c != tcp::kNoConn) {
+        conns_[c] = Conn{now_us, 0, false, false, false};
+        ++active_;
+        ++counters_.connections_opened;
+        return true;
+      }
+    }
+    ++counters_.connect_failed;
+    return false;
+  }
+  void advance_tuple() {
+    if (++source_index_ < settings_.source_count) return;
+    source_index_ = 0;
+    port_ = port_ >= settings_.last_port ? settings_.first_port : static_cast<uint16_t>(port_ + 1);
+  }
+
+  EngineT& engine_;
+  LoadSettings settings_;
+  std::vector<Conn> conns_;
+  LoadCounters counters_;
+  LatencyHistogram latency_;
+  uint32_t active_ = 0;
+  uint32_t source_index_ = 0;
+  uint16_t port_ = 1024;
+  uint64_t last_tick_us_ = 0;
+  uint64_t now_us_ = 0;
+  double credit_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace tcpterm::loadgen
