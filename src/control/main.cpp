@@ -2,6 +2,7 @@
 // bring up ports and workers, configure the tap's kernel side, then wait on
 // the main lcore for a signal, logging stats; on SIGINT/SIGTERM stop the
 // workers, print the final counters, close the ports and clean up the EAL.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include "app/app_registry.hpp"
 #include "control/cli_options.hpp"
 #include "control/config.hpp"
 #include "control/kernel_interface.hpp"
@@ -36,11 +38,25 @@ volatile std::sig_atomic_t g_reload_requested = 0;
 void on_stop_signal(int signal) { g_stop_signal = signal; }
 void on_reload_signal(int) { g_reload_requested = 1; }
 
+/// Every listener's app must be a built-in or registered application.
+void check_applications(const Config& config) {
+  std::vector<std::string> known = app::application_names();
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const std::string& name = config.listeners[i].app;
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw ConfigError(config.source + ": listeners[" + std::to_string(i) + "].app: unknown application \"" + name +
+                      "\" (known: " + list + ")");
+  }
+}
+
 /// SIGHUP: re-reads the config file and applies what can change at run time.
 void reload(const std::string& path, Config& running, dataplane::Dataplane& dp) {
   Config next;
   try {
     next = load_config_file(path);
+    check_applications(next);
   } catch (const ConfigError& e) {
     TCPTERM_LOG(ERR, "reload refused, still running the previous config: %s\n", e.what());
     return;
@@ -171,6 +187,7 @@ int run(int argc, char** argv) {
   int status = 0;
   try {
     Config config = load_config_file(options->config_path);
+    check_applications(config);
     if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
     std::random_device random;  // RFC 6528 ISN and RFC 4987 cookie secret, fresh per run
     for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());

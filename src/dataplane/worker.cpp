@@ -84,12 +84,24 @@ void Worker::run() {
     apply_deferred_closes();
     for (PortQueue& port : ports_) flush(port);
     serve_commands();
-    if (!busy) {
+    if (busy) {
+      idle_streak_ = 0;
+      backoff_us_ = 1;
+    } else {
       ++counters_.idle_polls;
-      if (settings_.idle_sleep_us > 0) rte_delay_us_sleep(settings_.idle_sleep_us);
+      idle_backoff();
     }
   }
   for (PortQueue& port : ports_) flush(port);
+}
+
+// Idle backoff: busy-poll through short gaps, then sleep 1, 2, 4 ... up to
+// idle_sleep_us per empty poll, so an idle worker stops burning its core
+// while the first packet after a pause waits at most idle_sleep_us.
+void Worker::idle_backoff() {
+  if (settings_.idle_sleep_us == 0 || ++idle_streak_ < kIdlePollsBeforeSleep) return;
+  rte_delay_us_sleep(backoff_us_);
+  backoff_us_ = std::min<uint32_t>(backoff_us_ * 2, settings_.idle_sleep_us);
 }
 
 bool Worker::poll(PortQueue& port) {

@@ -84,6 +84,7 @@ class Worker {
 
   uint64_t read_clock_us() const;
   bool poll(PortQueue& port);
+  void idle_backoff();
   void handle_frame(PortQueue& port, rte_mbuf* m);
   void handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
   void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);
@@ -103,6 +104,7 @@ class Worker {
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
   static constexpr size_t kMaxDeferredCloses = 64;
+  static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
 
   unsigned lcore_;
   uint16_t queue_;
@@ -115,6 +117,8 @@ class Worker {
   std::vector<rte_mbuf*> rx_mbufs_;
   uint64_t tsc_hz_;
   uint64_t now_us_ = 0;
+  uint32_t idle_streak_ = 0;  // consecutive empty polls
+  uint32_t backoff_us_ = 1;   // next idle sleep
   std::atomic<bool> stop_{false};
   WorkerChannel channel_;
   tcp::ConnRef data_connection_ = tcp::kNoConn;  // connection inside on_data
