@@ -1,0 +1,129 @@
+// flow_hash: the table-driven hash equals the bit-by-bit reference Toeplitz on
+// random IPv4 and IPv6 flows, and both reproduce the Microsoft RSS
+// verification suite ("Verifying the RSS Hash Calculation") for the default key.
+#include "table/flow_hash.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace tcpterm::table {
+namespace {
+
+FlowKey flow(const char* source, uint16_t source_port, const char* destination, uint16_t destination_port) {
+  FlowKey key;
+  key.remote_address = *wire::IpAddress::parse(source);
+  key.local_address = *wire::IpAddress::parse(destination);
+  key.remote_port = source_port;
+  key.local_port = destination_port;
+  return key;
+}
+
+uint32_t reference_hash(const FlowKey& key) {
+  std::array<uint8_t, kMaxRssInputBytes> input{};
+  size_t n = rss_input(key, input);
+  return toeplitz_hash(kDefaultRssKey, std::span(input.data(), n));
+}
+
+/// Reference hash of the addresses alone (the suite's "IPv4 only" / "IPv6 only" column).
+uint32_t addresses_only_hash(const FlowKey& key) {
+  std::array<uint8_t, kMaxRssInputBytes> input{};
+  size_t n = rss_input(key, input);
+  return toeplitz_hash(kDefaultRssKey, std::span(input.data(), n - 4));
+}
+
+struct RssVector {
+  const char* destination;
+  uint16_t destination_port;
+  const char* source;
+  uint16_t source_port;
+  uint32_t addresses_only;
+  uint32_t with_tcp;
+};
+
+// Microsoft RSS verification suite, default key.
+constexpr RssVector kIpv4Vectors[] = {
+    {"161.142.100.80", 1766, "66.9.149.187", 2794, 0x323e8fc2, 0x51ccc178},
+    {"65.69.140.83", 4739, "199.92.111.2", 14230, 0xd718262a, 0xc626b0ea},
+    {"12.22.207.184", 38024, "24.19.198.95", 12898, 0xd2d0a5de, 0x5c2b394a},
+    {"209.142.163.6", 2217, "38.27.205.30", 48228, 0x82989176, 0xafc7327f},
+    {"202.188.127.2", 1303, "153.39.163.191", 44251, 0x5d1809c5, 0x10e828a2},
+};
+
+constexpr RssVector kIpv6Vectors[] = {
+    {"3ffe:2501:200:3::1", 1766, "3ffe:2501:200:1fff::7", 2794, 0x2cc18cd5, 0x40207d3d},
+    {"ff02::1", 4739, "3ffe:501:8::260:97ff:fe40:efab", 14230, 0x0f0c461c, 0xdde51bbf},
+    {"fe80::200:f8ff:fe21:67cf", 38024, "3ffe:1900:4545:3:200:f8ff:fe21:67cf", 44251, 0x4b61e985, 0x02d1feef},
+};
+
+TEST(FlowHash, MicrosoftIpv4VectorsWithDefaultKey) {
+  for (const RssVector& v : kIpv4Vectors) {
+    FlowKey key = flow(v.source, v.source_port, v.destination, v.destination_port);
+    ASSERT_TRUE(key.is_v4());
+    EXPECT_EQ(addresses_only_hash(key), v.addresses_only) << v.source << " -> " << v.destination;
+    EXPECT_EQ(reference_hash(key), v.with_tcp) << v.source << " -> " << v.destination;
+    EXPECT_EQ(flow_hash(key), v.with_tcp) << v.source << " -> " << v.destination;
+  }
+}
+
+TEST(FlowHash, MicrosoftIpv6VectorsWithDefaultKey) {
+  for (const RssVector& v : kIpv6Vectors) {
+    FlowKey key = flow(v.source, v.source_port, v.destination, v.destination_port);
+    ASSERT_FALSE(key.is_v4());
+    EXPECT_EQ(addresses_only_hash(key), v.addresses_only) << v.source << " -> " << v.destination;
+    EXPECT_EQ(reference_hash(key), v.with_tcp) << v.source << " -> " << v.destination;
+    EXPECT_EQ(flow_hash(key), v.with_tcp) << v.source << " -> " << v.destination;
+  }
+}
+
+TEST(FlowHash, FirstVectorSpelledOut) {
+  // 66.9.149.187:2794 -> 161.142.100.80:1766, the suite's first TCP/IPv4 line.
+  FlowKey key;
+  key.remote_address = wire::IpAddress::v4(0x420995bb);
+  key.local_address = wire::IpAddress::v4(0xa18e6450);
+  key.remote_port = 2794;
+  key.local_port = 1766;
+  EXPECT_EQ(flow_hash(key), 0x51ccc178u);
+}
+
+TEST(FlowHash, EqualsReferenceToeplitzOnRandomIpv4Flows) {
+  std::mt19937_64 rng(0x7c9e11);
+  for (int i = 0; i < 100000; ++i) {
+    FlowKey key;
+    key.remote_address = wire::IpAddress::v4(static_cast<uint32_t>(rng()));
+    key.local_address = wire::IpAddress::v4(static_cast<uint32_t>(rng()));
+    key.remote_port = static_cast<uint16_t>(rng());
+    key.local_port = static_cast<uint16_t>(rng());
+    ASSERT_EQ(flow_hash(key), reference_hash(key)) << "iteration " << i;
+  }
+}
+
+TEST(FlowHash, EqualsReferenceToeplitzOnRandomIpv6Flows) {
+  std::mt19937_64 rng(0x1b6d);
+  for (int i = 0; i < 100000; ++i) {
+    FlowKey key;
+    for (auto& b : key.remote_address.bytes) b = static_cast<uint8_t>(rng());
+    for (auto& b : key.local_address.bytes) b = static_cast<uint8_t>(rng());
+    key.local_address.bytes[0] |= 0x20;  // never an IPv4-mapped address
+    key.remote_port = static_cast<uint16_t>(rng());
+    key.local_port = static_cast<uint16_t>(rng());
+    ASSERT_FALSE(key.is_v4());
+    ASSERT_EQ(flow_hash(key), reference_hash(key)) << "iteration " << i;
+  }
+}
+
+TEST(FlowHash, ReferenceIgnoresInputBeyondTheKey) {
+  std::array<uint8_t, 8> key{0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2};
+  std::array<uint8_t, 6> input{1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(toeplitz_hash(key, input), toeplitz_hash(key, std::span(input.data(), 4)));
+  EXPECT_EQ(toeplitz_hash(std::span(key.data(), 3), input), 0u);
+}
+
+TEST(FlowHash, IsAvailableAtCompileTime) {
+  constexpr std::array<uint8_t, 12> input{66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6};
+  static_assert(toeplitz_hash(kDefaultRssKey, input) == 0x51ccc178u);
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace tcpterm::table

@@ -1,0 +1,95 @@
+// ObjectPool: exhaustion, LIFO reuse, in_use accounting, alignment.
+#include "table/object_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+
+namespace tcpterm::table {
+namespace {
+
+struct Connection {
+  uint64_t id = 0;
+  uint32_t state = 0;
+};
+
+TEST(ObjectPool, HandsOutEveryIndexOnceThenReportsExhaustion) {
+  ObjectPool<Connection> pool(100);
+  EXPECT_EQ(pool.capacity(), 100u);
+  std::set<uint32_t> seen;
+  for (uint32_t i = 0; i < 100; ++i) {
+    uint32_t index = pool.allocate();
+    ASSERT_NE(index, ObjectPool<Connection>::kNone);
+    ASSERT_LT(index, 100u);
+    EXPECT_TRUE(seen.insert(index).second);
+    EXPECT_TRUE(pool.allocated(index));
+    EXPECT_EQ(pool.in_use(), i + 1);
+  }
+  EXPECT_EQ(pool.allocate(), ObjectPool<Connection>::kNone);
+  EXPECT_EQ(pool.allocate(), ObjectPool<Connection>::kNone);
+  EXPECT_EQ(pool.in_use(), 100u);
+}
+
+TEST(ObjectPool, ReusesTheMostRecentlyReleasedFirst) {
+  ObjectPool<Connection> pool(8);
+  for (int i = 0; i < 8; ++i) pool.allocate();
+  pool.release(3);
+  pool.release(6);
+  EXPECT_FALSE(pool.allocated(3));
+  EXPECT_EQ(pool.in_use(), 6u);
+  EXPECT_EQ(pool.allocate(), 6u);
+  EXPECT_EQ(pool.allocate(), 3u);
+  EXPECT_EQ(pool.allocate(), ObjectPool<Connection>::kNone);
+}
+
+TEST(ObjectPool, ObjectsStartValueInitialisedAndKeepTheirContentsAcrossReuse) {
+  ObjectPool<Connection> pool(4);
+  uint32_t index = pool.allocate();
+  EXPECT_EQ(pool[index].id, 0u);
+  pool[index].id = 77;
+  pool.release(index);
+  ASSERT_EQ(pool.allocate(), index);
+  EXPECT_EQ(pool[index].id, 77u) << "allocate() does not reinitialise: the engine does";
+  const auto& const_pool = pool;
+  EXPECT_EQ(const_pool[index].id, 77u);
+}
+
+TEST(ObjectPool, StorageIsCacheLineAlignedAndAccounted) {
+  ObjectPool<Connection> pool(1000);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(&pool[0]) % 64, 0u);
+  EXPECT_EQ(pool.memory_bytes(), 1000 * (sizeof(Connection) + sizeof(uint32_t)));
+}
+
+TEST(ObjectPool, AllocateReleaseCyclesKeepAccountingExact) {
+  ObjectPool<Connection> pool(64);
+  std::vector<uint32_t> held;
+  uint32_t state = 1;
+  for (int i = 0; i < 100'000; ++i) {
+    state = state * 1103515245u + 12345u;
+    if ((state >> 16) % 2 == 0 && !held.empty()) {
+      size_t k = (state >> 8) % held.size();
+      pool.release(held[k]);
+      held[k] = held.back();
+      held.pop_back();
+    } else {
+      uint32_t index = pool.allocate();
+      if (held.size() == 64) {
+        ASSERT_EQ(index, ObjectPool<Connection>::kNone);
+      } else {
+        ASSERT_NE(index, ObjectPool<Connection>::kNone);
+        held.push_back(index);
+      }
+    }
+    ASSERT_EQ(pool.in_use(), held.size());
+  }
+}
+
+TEST(ObjectPool, EmptyPoolAllocatesNothing) {
+  ObjectPool<Connection> pool(0);
+  EXPECT_EQ(pool.allocate(), ObjectPool<Connection>::kNone);
+  EXPECT_EQ(pool.in_use(), 0u);
+}
+
+}  // namespace
+}  // namespace tcpterm::table
