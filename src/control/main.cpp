@@ -104,24 +104,23 @@ std::string describe_listeners(const Config& config) {
 void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t workers) {
   for (const dataplane::PortInfo& port : dp.ports()) {
     std::string addresses;
-    for (const InterfaceAddress& a : port.addresses) addresses += " " + a.address.to_string();
-    std::printf("tcpterm: serving on %s%s (%s) with %zu worker%s, MAC %s%s\n", port.device.c_str(),
-                addresses.c_str(), describe_listeners(config).c_str(), workers, workers == 1 ? "" : "s",
-                port.mac.to_string().c_str(),
-                port.kernel_interface.empty() ? "" : (", kernel side " + port.kernel_interface).c_str());
+    for (const InterfaceAddress& a : port.addresses) addresses += fmt::format(" {}", a.address.to_string());
+    std::string kernel = port.kernel_interface.empty() ? "" : fmt::format(", kernel side {}", port.kernel_interface);
+    fmt::print("tcpterm: serving on {}{} ({}) with {} worker{}, MAC {}{}\n", port.device, addresses,
+               describe_listeners(config), workers, workers == 1 ? "" : "s", port.mac.to_string(), kernel);
   }
-  const dataplane::PortInfo& first = dp.ports().front();
   std::string v4, v6;
-  for (const InterfaceAddress& a : first.addresses) {
+  for (const InterfaceAddress& a : dp.ports().front().addresses) {
     if (a.address.is_v4() && v4.empty()) v4 = a.address.to_string();
     if (!a.address.is_v4() && v6.empty()) v6 = a.address.to_string();
   }
-  std::string host = !v4.empty() ? v4 : "[" + v6 + "]";
+  std::string host = !v4.empty() ? v4 : fmt::format("[{}]", v6);
   for (const ListenerConfig& l : config.listeners) {
-    if (l.app == "http")
-      std::printf("tcpterm: try: curl http://%s%s/\n", host.c_str(), l.port == 80 ? "" : (":" + std::to_string(l.port)).c_str());
+    if (l.app != "http") continue;
+    std::string port = l.port == 80 ? "" : fmt::format(":{}", l.port);
+    fmt::print("tcpterm: try: curl http://{}{}/\n", host, port);
   }
-  std::printf("tcpterm: try: ping %s; stop with Ctrl-C\n", !v4.empty() ? v4.c_str() : v6.c_str());
+  fmt::print("tcpterm: try: ping {}; stop with Ctrl-C\n", !v4.empty() ? v4 : v6);
   std::fflush(stdout);
 }
 
