@@ -123,7 +123,7 @@ class Engine {
   bool accept_cookie(const Segment& seg, const Listener& listener);
   // engine_input.hpp
   void input_syn_sent(Tcb& tcb, const Segment& seg);
-  void input_synchronized(Tcb& tcb, const Segment& seg);
+  void input_synchronized(Tcb& tcb, const Segment& in);
   static bool segment_acceptable(SeqNum rcv_nxt, uint32_t rcv_wnd, const Segment& seg);
   bool check_paws(Tcb& tcb, const Segment& seg);
   void establish_passive(Tcb& tcb, const Segment& seg);

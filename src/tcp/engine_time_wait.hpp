@@ -69,7 +69,9 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
   Tcb view = time_wait_view(tw);
   auto ack_from_view = [&] { send_ack(view); };
 
-  if (seg.has(flags::kSyn) && !seg.has(flags::kAck) && !seg.has(flags::kRst)) {
+  // Only a plain SYN may reopen the tuple (RFC 1122 4.2.2.13 "a new SYN");
+  // SYN+FIN and the like meet the checks below and get a challenge ACK.
+  if (seg.has(flags::kSyn) && !seg.has(flags::kAck) && !seg.has(flags::kRst) && !seg.has(flags::kFin)) {
     // RFC 6191 2: with timestamps, a SYN whose TSval is newer may reopen;
     // without them, RFC 1122 4.2.2.13: a SYN above RCV.NXT may.
     bool newer = tw.timestamps && seg.options.has_timestamps
