@@ -10,6 +10,7 @@ follow meson: 0 pass, 1 fail, 77 skip (only when /dev/net/tun is absent).
 """
 
 import ctypes
+import errno
 import os
 import re
 import selectors
@@ -329,50 +330,93 @@ def http_get(url, timeout_s=10):
         return int(result.stdout.strip()), body.read()
 
 
-def exchange(host, port, payload, expect_echo, timeout_s=30, chunk=65536):
-    """Connects, sends `payload` while reading concurrently, half-closes, and
-    reads until the peer's FIN. Returns the bytes received. A reset or a
-    timeout fails the test."""
-    sock = socket.create_connection((host, port), timeout=timeout_s)
-    sock.setblocking(False)
-    received = bytearray()
-    sent = 0
+class _Flow:
+    """One client connection of exchange_many."""
+
+    def __init__(self, index, sock, payload):
+        self.index, self.sock, self.payload = index, sock, payload
+        self.connected = False
+        self.sent = 0
+        self.received = bytearray()
+
+    def describe(self, host, port):
+        return (f"{host}:{port} connection {self.index}: {self.sent} of {len(self.payload)} bytes sent, "
+                f"{len(self.received)} received")
+
+
+def exchange_many(host, port, payloads, expect_echo, timeout_s=60, chunk=65536):
+    """Opens one connection per payload, all at once, and on each sends its
+    payload while reading concurrently, half-closes, and reads until the
+    peer's FIN. Returns the bytes each received. A refused or reset
+    connection, data from a discard server, or the deadline fails the test."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     deadline = time.monotonic() + timeout_s
     selector = selectors.DefaultSelector()
-    selector.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
+    results = [None] * len(payloads)
     try:
-        eof = False
-        while not eof:
+        for index, payload in enumerate(payloads):
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            error = sock.connect_ex((host, port))
+            if error not in (0, errno.EINPROGRESS):
+                sock.close()
+                raise TestFailure(f"{host}:{port} connection {index}: connect failed: {os.strerror(error)}")
+            selector.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE, _Flow(index, sock, payload))
+        open_flows = len(payloads)
+        while open_flows:
             remaining = deadline - time.monotonic()
-            check(remaining > 0, f"{host}:{port}: timed out after {timeout_s} s with {sent} of {len(payload)} bytes "
-                                 f"sent and {len(received)} received")
-            for _, events in selector.select(timeout=min(remaining, 1.0)):
-                if events & selectors.EVENT_WRITE:
-                    try:
-                        sent += sock.send(payload[sent:sent + chunk])
-                    except BlockingIOError:
-                        pass
-                    except (ConnectionResetError, BrokenPipeError) as e:
-                        raise TestFailure(f"{host}:{port}: {e} after {sent} bytes sent, {len(received)} received")
-                    if sent == len(payload):
-                        sock.shutdown(socket.SHUT_WR)
-                        selector.modify(sock, selectors.EVENT_READ)
-                if events & selectors.EVENT_READ:
-                    try:
-                        data = sock.recv(chunk)
-                    except ConnectionResetError:
-                        raise TestFailure(f"{host}:{port}: connection reset after {sent} bytes sent, "
-                                          f"{len(received)} received")
-                    if not data:
-                        eof = True
-                        break
-                    received += data
-                    check(expect_echo or not received, f"{host}:{port}: unexpected data from a discard server")
-        check(sent == len(payload), f"{host}:{port}: peer closed after only {sent} of {len(payload)} bytes were sent")
+            if remaining <= 0:
+                stuck = [key.data.describe(host, port) for key in selector.get_map().values()]
+                raise TestFailure(f"timed out after {timeout_s} s with {open_flows} connections open: {stuck[:5]}")
+            for key, events in selector.select(timeout=min(remaining, 1.0)):
+                flow = key.data
+                try:
+                    if events & selectors.EVENT_WRITE:
+                        if not flow.connected:
+                            error = flow.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                            check(error == 0, f"{flow.describe(host, port)}: connect failed: {os.strerror(error)}")
+                            flow.connected = True
+                        try:
+                            flow.sent += flow.sock.send(flow.payload[flow.sent:flow.sent + chunk])
+                        except BlockingIOError:
+                            pass
+                        if flow.sent == len(flow.payload):
+                            flow.sock.shutdown(socket.SHUT_WR)
+                            selector.modify(flow.sock, selectors.EVENT_READ, flow)
+                    if events & selectors.EVENT_READ:
+                        try:
+                            data = flow.sock.recv(chunk)
+                        except BlockingIOError:
+                            continue
+                        if data:
+                            flow.received += data
+                            check(expect_echo, f"{flow.describe(host, port)}: data from a discard server")
+                        else:
+                            check(flow.sent == len(flow.payload),
+                                  f"{flow.describe(host, port)}: the peer closed before all was sent")
+                            results[flow.index] = bytes(flow.received)
+                            selector.unregister(flow.sock)
+                            flow.sock.close()
+                            open_flows -= 1
+                except ConnectionError as e:
+                    raise TestFailure(f"{flow.describe(host, port)}: {e}")
     finally:
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()
         selector.close()
-        sock.close()
-    return bytes(received)
+    return results
+
+
+def exchange(host, port, payload, expect_echo, timeout_s=30):
+    """exchange_many with one connection."""
+    return exchange_many(host, port, [payload], expect_echo, timeout_s)[0]
+
+
+def first_difference(received, sent):
+    """Offset of the first byte that differs (or where one ends), else None."""
+    if received == sent:
+        return None
+    return next((i for i, (a, b) in enumerate(zip(received, sent)) if a != b), min(len(received), len(sent)))
 
 
 def ping(address, count=3, timeout_s=10):
