@@ -49,7 +49,7 @@ struct Objects {
 };
 
 TEST(FlowTable, SizesForAtMostSixtyPercentLoad) {
-  for (uint32_t capacity : {1u, 7u, 100u, 1000u, 1u << 20, 10'000'000u}) {
+  for (uint32_t capacity : {1u, 7u, 100u, 1000u, 1u << 20, (1u << 20) + 1}) {
     FlowTable table(capacity);
     uint64_t slots = uint64_t{table.bucket_count()} * FlowTable::kSlotsPerBucket;
     EXPECT_EQ(table.bucket_count() & (table.bucket_count() - 1), 0u) << capacity;
