@@ -57,6 +57,21 @@ void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
     port.kernel_side.push_back(read_interface_address(kernel[i], map.path_of("kernel_side").index(i)));
   if (!port.kernel_side.empty() && port.device.rfind("net_tap", 0) != 0)
     map.path_of("kernel_side").fail(node, "only net_tap devices have a kernel side; remove it for " + port.device);
+
+  if (YAML::Node n = map.take("exception"); n.IsDefined()) {
+    YamlMap exception(n, map.path_of("exception"));
+    YAML::Node device = exception.take("device");
+    if (!device.IsDefined())
+      map.path_of("exception").fail(n, "device is required: a net_tap device for the kernel, e.g. net_tap1");
+    port.exception_device = read_string(device, exception.path_of("device"));
+    if (port.exception_device.rfind("net_tap", 0) != 0 || port.exception_device == port.device)
+      exception.path_of("device").fail(device, "must be a net_tap device other than the port itself, e.g. net_tap1");
+    auto addresses = read_list(exception.take("kernel_side"), exception.path_of("kernel_side"));
+    for (size_t i = 0; i < addresses.size(); ++i)
+      port.exception_kernel_side.push_back(
+          read_interface_address(addresses[i], exception.path_of("kernel_side").index(i)));
+    exception.finish();
+  }
   map.finish();
 }
 

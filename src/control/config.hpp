@@ -41,6 +41,11 @@ struct PortConfig {
   std::vector<wire::IpAddress> gateways;        // next hops for off-link peers, at most one per family
   uint16_t mtu = 1500;
   std::vector<InterfaceAddress> kernel_side;    // net_tap only: configured on the kernel interface
+  /// Exception path: frames not for tcpterm go to this net_tap device's
+  /// kernel interface, and what the kernel sends there leaves through this
+  /// port. Empty: such frames are counted and dropped.
+  std::string exception_device;
+  std::vector<InterfaceAddress> exception_kernel_side;  // addresses for the exception interface
 };
 
 struct ListenerConfig {

@@ -36,7 +36,9 @@ void run(const std::vector<std::string>& args, const std::string& interface) {
 
 }  // namespace
 
-void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses) {
+void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses,
+                                const std::string& mac) {
+  if (!mac.empty()) run({"ip", "link", "set", "dev", interface, "address", mac}, interface);
   for (const InterfaceAddress& a : addresses) {
     std::vector<std::string> args = {"ip", a.address.is_v4() ? "-4" : "-6", "addr", "replace", a.to_string(),
                                      "dev", interface};

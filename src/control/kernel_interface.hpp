@@ -10,9 +10,11 @@
 
 namespace tcpterm::control {
 
-/// Adds each address to `interface` (idempotent: `ip addr replace`, IPv6
-/// without duplicate address detection) and sets the link up. Throws
-/// std::runtime_error naming the interface and the command that failed.
-void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses);
+/// Sets `mac` (when given) on `interface`, adds each address (idempotent:
+/// `ip addr replace`, IPv6 without duplicate address detection) and sets the
+/// link up. Throws std::runtime_error naming the interface and the command
+/// that failed.
+void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses,
+                                const std::string& mac = "");
 
 }  // namespace tcpterm::control

@@ -91,6 +91,26 @@ std::vector<unsigned> worker_lcores(const Config& config) {
   return lcores;
 }
 
+/// Addresses on net_tap kernel interfaces; the exception tap also takes the
+/// port's MAC, so the host's stack and tcpterm answer as one station.
+void configure_kernel_sides(const Config& config, const dataplane::Dataplane& dp) {
+  for (size_t i = 0; i < config.ports.size(); ++i) {
+    const PortConfig& port = config.ports[i];
+    const dataplane::PortInfo& info = dp.ports()[i];
+    if (!port.kernel_side.empty()) {
+      if (info.kernel_interface.empty())
+        throw std::runtime_error("port " + port.device + ": kernel_side is set but the device has no kernel interface");
+      configure_kernel_interface(info.kernel_interface, port.kernel_side);
+    }
+    if (info.exception) {
+      if (info.exception->kernel_interface.empty())
+        throw std::runtime_error("port " + port.device + ": exception device " + port.exception_device +
+                                 " has no kernel interface (is it a net_tap?)");
+      configure_kernel_interface(info.exception->kernel_interface, port.exception_kernel_side, info.mac.to_string());
+    }
+  }
+}
+
 /// "http:80 echo:7 discard:9".
 std::string describe_listeners(const Config& config) {
   std::string text;
@@ -196,13 +216,7 @@ int run(int argc, char** argv) {
     std::signal(SIGTERM, on_stop_signal);
     std::signal(SIGHUP, on_reload_signal);
     dataplane::Dataplane dp(config, lcores);
-    for (size_t i = 0; i < config.ports.size(); ++i) {
-      if (config.ports[i].kernel_side.empty()) continue;
-      const std::string& interface = dp.ports()[i].kernel_interface;
-      if (interface.empty())
-        throw std::runtime_error("port " + config.ports[i].device + ": kernel_side is set but the device has no kernel interface");
-      configure_kernel_interface(interface, config.ports[i].kernel_side);
-    }
+    configure_kernel_sides(config, dp);
     Telemetry telemetry;
     std::unique_ptr<PrometheusServer> prometheus;
     if (config.prometheus.enabled)

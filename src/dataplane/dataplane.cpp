@@ -36,10 +36,17 @@ Dataplane::Dataplane(const control::Config& config, const std::vector<unsigned>&
     : counters_(worker_lcores.size()) {
   uint16_t queues = static_cast<uint16_t>(worker_lcores.size());
   ports_.reserve(config.ports.size());  // workers keep pointers into ports_
+  exception_ports_.reserve(config.ports.size());
   for (const control::PortConfig& port : config.ports) {
     try {
       ports_.push_back(start_port(port, config.dataplane, queues));
       ports_up_ = true;
+      if (port.exception_device.empty()) continue;
+      control::PortConfig exception;
+      exception.device = port.exception_device;
+      exception.mtu = port.mtu;
+      exception_ports_.push_back(start_port(exception, config.dataplane, queues));
+      ports_.back().exception = &exception_ports_.back();
     } catch (...) {
       shutdown();
       throw;
@@ -86,6 +93,7 @@ void Dataplane::shutdown() {
   workers_.clear();  // frees their buffered mbufs before the pools go
   if (!ports_up_) return;
   for (PortInfo& port : ports_) stop_port(port);
+  for (PortInfo& port : exception_ports_) stop_port(port);
   ports_up_ = false;
 }
 

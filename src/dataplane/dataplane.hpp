@@ -69,6 +69,7 @@ class Dataplane {
 
  private:
   std::vector<PortInfo> ports_;
+  std::vector<PortInfo> exception_ports_;    // ports_[i].exception points here
   std::vector<DataplaneCounters> counters_;  // one per worker, cache-line aligned
   std::vector<std::unique_ptr<Worker>> workers_;
   /// Sends one command per worker and collects the replies (nullptr where a

@@ -29,6 +29,7 @@ struct PortInfo {
   bool tx_checksum_offload = false;   // NIC fills IPv4 and TCP checksums
   bool rss = false;                   // queues spread by RSS with our key
   std::string kernel_interface;       // net_tap: the kernel's interface name
+  const PortInfo* exception = nullptr; // exception path tap for this port, if any
 };
 
 /// Finds, configures and starts `config`'s device with `queues` queue pairs.

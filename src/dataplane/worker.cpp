@@ -23,6 +23,8 @@ struct Worker::PortQueue {
   const PortInfo* info = nullptr;
   std::vector<rte_mbuf*> tx;  // frames waiting for the end of the burst
   size_t tx_count = 0;
+  PortQueue* exception = nullptr;  // main port: where frames not for tcpterm go
+  PortQueue* uplink = nullptr;     // exception port: the main port its frames leave by
 };
 
 namespace {
@@ -52,10 +54,19 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports, 
       apps_(settings.http),
       rx_mbufs_(settings.rx_burst),
       tsc_hz_(rte_get_tsc_hz()) {
+  ports_.reserve(ports.size() * 2);  // PortQueues point at each other
   for (const PortInfo& info : ports) {
     PortQueue& p = ports_.emplace_back();
     p.info = &info;
     p.tx.resize(settings.tx_burst);
+  }
+  for (size_t i = 0, main_ports = ports_.size(); i < main_ports; ++i) {
+    if (!ports_[i].info->exception) continue;
+    PortQueue& e = ports_.emplace_back();
+    e.info = ports_[i].info->exception;
+    e.tx.resize(settings.tx_burst);
+    e.uplink = &ports_[i];
+    ports_[i].exception = &e;
   }
   now_us_ = read_clock_us();
   engine_ = std::make_unique<Engine>(settings.engine, *this, now_us_);
@@ -108,7 +119,11 @@ bool Worker::poll(PortQueue& port) {
   uint16_t n = rte_eth_rx_burst(port.info->port_id, queue_, rx_mbufs_.data(), settings_.rx_burst);
   for (uint16_t i = 0; i < n; ++i) {
     if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx_mbufs_[i + 1], void*));
-    handle_frame(port, rx_mbufs_[i]);
+    if (port.uplink) {
+      forward_from_kernel(port, rx_mbufs_[i]);
+    } else {
+      handle_frame(port, rx_mbufs_[i]);
+    }
   }
   return n > 0;
 }
@@ -129,52 +144,90 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
   }
   std::span<const uint8_t> frame = mbuf_bytes(m);
   wire::ParseResult r = wire::parse_frame(frame, options);
+  bool for_kernel = false;  // not tcpterm's: the exception path may take it
   switch (r.kind) {
     case wire::PacketKind::kDrop:
-      ++counters_.drops[static_cast<size_t>(r.drop_reason)];
+      for_kernel = is_for_kernel(r.drop_reason);
+      if (!for_kernel || !port.exception) ++counters_.drops[static_cast<size_t>(r.drop_reason)];
       break;
     case wire::PacketKind::kArp:
-      handle_arp(port, r, frame);
+      for_kernel = handle_arp(port, r, frame);
       break;
     case wire::PacketKind::kIcmpv4Echo:
     case wire::PacketKind::kIcmpv6Echo:
       if (!is_ours(port, r.destination_ip)) {
-        ++counters_.not_our_address;
+        for_kernel = true;
         break;
       }
       neighbours_.learn(r.source_ip, r.source_mac);
       reply_echo_in_place(port, r, m);
       return;  // the mbuf went back out
     case wire::PacketKind::kIcmpv6NeighbourSolicitation:
-      handle_solicitation(port, r);
+      for_kernel = handle_solicitation(port, r);
       break;
     case wire::PacketKind::kIcmpv6NeighbourAdvertisement:
       ++counters_.nd_advertisements_in;
       if (r.has_link_layer_address) neighbours_.learn(r.neighbour_target, r.link_layer_address);
+      for_kernel = !is_ours(port, r.destination_ip);
       break;
     case wire::PacketKind::kTcp:
-      handle_tcp(port, r, m);
+      for_kernel = !is_ours(port, r.destination_ip);
+      if (!for_kernel) handle_tcp(port, r, m);
       break;
   }
+  if (for_kernel && port.exception) {
+    ++counters_.exception_to_kernel;
+    m->ol_flags = 0;
+    send_frame(*port.exception, m, m->data_len);
+    return;
+  }
+  if (for_kernel && r.kind != wire::PacketKind::kDrop) ++counters_.not_our_address;
   rte_pktmbuf_free(m);
 }
 
+// What the host's own stack may want: other protocols and addresses. Damaged
+// frames (bad lengths or checksums) are dropped, not passed on.
+bool Worker::is_for_kernel(wire::DropReason reason) {
+  switch (reason) {
+    case wire::DropReason::kNotForUs:
+    case wire::DropReason::kUnknownEthertype:
+    case wire::DropReason::kArpUnsupported:
+    case wire::DropReason::kIpv4Fragment:
+    case wire::DropReason::kIpv6ExtensionHeader:
+    case wire::DropReason::kUnsupportedL4Protocol:
+    case wire::DropReason::kIcmpUnsupportedType:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The exception path's way back: what the kernel sends leaves unchanged.
+void Worker::forward_from_kernel(PortQueue& exception, rte_mbuf* m) {
+  ++counters_.exception_from_kernel;
+  m->ol_flags = 0;
+  send_frame(*exception.uplink, m, m->data_len);
+}
+
 // RFC 826 "Packet Reception": merge the sender, then answer requests for us.
-void Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame) {
+// Returns true when the packet is about an address that is not ours.
+bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame) {
   if (r.source_ip != wire::IpAddress::v4(0)) neighbours_.learn(r.source_ip, r.arp_sender_mac);
+  bool ours = is_ours(port, r.destination_ip);
   if (r.arp_operation == wire::ArpOperation::kReply) {
     ++counters_.arp_replies_in;
-    return;
+    return !ours;
   }
   ++counters_.arp_requests_in;
-  if (!is_ours(port, r.destination_ip)) return;
+  if (!ours) return true;
   wire::Checked<wire::ArpView> request = wire::ArpView::check(frame.subspan(r.l3_offset));
   rte_mbuf* out = request.ok() ? allocate_frame(port) : nullptr;
-  if (!out) return;
+  if (!out) return false;
   std::optional<uint16_t> vlan = r.has_vlan ? std::optional<uint16_t>(r.vlan_id) : std::nullopt;
   size_t length = wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip, request.view, vlan);
   send_frame(port, out, length);
   if (length) ++counters_.arp_replies_out;
+  return false;
 }
 
 // RFC 792 / RFC 4443 4.2: the reply is the request with addresses swapped.
@@ -200,13 +253,14 @@ void Worker::reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rt
 }
 
 // RFC 4861 7.2.3/7.2.4: learn the solicitor, advertise our address.
-void Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
+// Returns true when the target is not ours.
+bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   ++counters_.nd_solicitations_in;
   bool from_unspecified = wire::is_ipv6_unspecified(r.source_ip);
   if (r.has_link_layer_address && !from_unspecified) neighbours_.learn(r.source_ip, r.link_layer_address);
-  if (!is_ours(port, r.neighbour_target)) return;
+  if (!is_ours(port, r.neighbour_target)) return true;
   rte_mbuf* out = allocate_frame(port);
-  if (!out) return;
+  if (!out) return false;
   // A DAD probe (unspecified source) is answered to all-nodes, unsolicited (7.2.4).
   wire::IpAddress destination = from_unspecified ? all_nodes() : r.source_ip;
   wire::EthernetHeaderSpec eth;
@@ -227,13 +281,10 @@ void Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   size_t l3 = wire::build_ipv6_header(bytes.subspan(l2), ip);
   send_frame(port, out, l2 && l3 && l4 ? l2 + l3 + l4 : 0);
   if (l4) ++counters_.nd_advertisements_out;
+  return false;
 }
 
 void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m) {
-  if (!is_ours(port, r.destination_ip)) {
-    ++counters_.not_our_address;
-    return;
-  }
   ++counters_.tcp_segments_in;
   neighbours_.learn(r.source_ip, r.source_mac);
   tcp::Segment seg;
@@ -387,7 +438,7 @@ bool Worker::is_ours(const PortQueue& port, const wire::IpAddress& ip) const {
 
 Worker::PortQueue* Worker::port_owning(const wire::IpAddress& local) {
   for (PortQueue& port : ports_)
-    if (is_ours(port, local)) return &port;
+    if (!port.uplink && is_ours(port, local)) return &port;
   return nullptr;
 }
 

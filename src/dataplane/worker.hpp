@@ -5,7 +5,9 @@
 // in a fresh mbuf, buffered per port and sent with one rte_eth_tx_burst at
 // the end of the burst. Nothing is shared with other workers (shard per
 // core): a flow must always arrive on the same queue, which RSS (or the
-// kernel, for multi-queue net_tap) guarantees.
+// kernel, for multi-queue net_tap) guarantees. With an exception path, frames
+// that are not tcpterm's go unchanged to a kernel tap, and the kernel's
+// frames leave through the port.
 #pragma once
 
 #include <atomic>
@@ -86,9 +88,11 @@ class Worker {
   bool poll(PortQueue& port);
   void idle_backoff();
   void handle_frame(PortQueue& port, rte_mbuf* m);
-  void handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
+  static bool is_for_kernel(wire::DropReason reason);
+  void forward_from_kernel(PortQueue& exception, rte_mbuf* m);
+  bool handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
   void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);
-  void handle_solicitation(PortQueue& port, const wire::ParseResult& r);
+  bool handle_solicitation(PortQueue& port, const wire::ParseResult& r);
   void handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m);
   void apply_deferred_closes();
   void serve_commands();

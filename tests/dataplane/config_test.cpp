@@ -104,7 +104,7 @@ TEST(Config, SectionTextsTellWhatChanged) {
 
 TEST(Config, UnknownKeyIsNamed) {
   EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
-            "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, gateway, "
+            "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, exception, gateway, "
             "kernel_side, mtu)");
   EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,")).find("tcp.max_conections: unknown key"),
             std::string::npos);
@@ -141,6 +141,22 @@ TEST(Config, MissingRequiredKeys) {
   EXPECT_NE(error_of("ports: [{addresses: [10.0.0.2/24]}]").find("ports[0]: device is required"), std::string::npos);
   EXPECT_NE(error_of("ports: [{device: x}]").find("ports[0]: addresses is required"), std::string::npos);
   EXPECT_NE(error_of(good_with("{ port: 9, app: discard }", "{ port: 9 }")).find("listeners[2]: app is required"),
+            std::string::npos);
+}
+
+TEST(Config, ExceptionPath) {
+  Config c = parse_config(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap1, kernel_side: [10.7.0.3/24] }"),
+                          "test.yaml");
+  EXPECT_EQ(c.ports[0].exception_device, "net_tap1");
+  ASSERT_EQ(c.ports[0].exception_kernel_side.size(), 1u);
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { kernel_side: [10.7.0.3/24] }"))
+                .find("ports[0].exception: device is required"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap0 }"))
+                .find("ports[0].exception.device: must be a net_tap device other than the port itself"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap1, mac: x }"))
+                .find("ports[0].exception.mac: unknown key"),
             std::string::npos);
 }
 
