@@ -78,14 +78,19 @@ void BM_FlowHash(benchmark::State& state) {
 }
 BENCHMARK(BM_FlowHash);
 
-void BM_Insert(benchmark::State& state) {
+/// Times one pass of `operation` over every present query on a fresh table,
+/// filled beforehand (untimed) when `prefilled`.
+template <class Operation>
+void time_full_passes(benchmark::State& state, bool prefilled, Operation operation) {
   uint32_t n = static_cast<uint32_t>(state.range(0));
   const Flows& flows = Flows::get(n);
   for (auto _ : state) {
     state.PauseTiming();
     auto table = std::make_unique<FlowTable>(n);
+    if (prefilled)
+      for (uint32_t i = 0; i < n; ++i) table->insert(flows.hashes[i], i);
     state.ResumeTiming();
-    for (const Query& q : flows.present) table->insert(q.hash, q.index);
+    for (const Query& q : flows.present) operation(*table, q);
     benchmark::DoNotOptimize(table->size());
     state.PauseTiming();
     table.reset();
@@ -94,17 +99,36 @@ void BM_Insert(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 
-void BM_LookupHit(benchmark::State& state) {
-  uint32_t n = static_cast<uint32_t>(state.range(0));
-  const Flows& flows = Flows::get(n);
+void BM_Insert(benchmark::State& state) {
+  time_full_passes(state, false,
+                   [](FlowTable& table, const Query& q) { table.insert(q.hash, q.index); });
+}
+
+void BM_Erase(benchmark::State& state) {
+  time_full_passes(state, true,
+                   [](FlowTable& table, const Query& q) { table.erase(q.hash, q.index); });
+}
+
+/// One find() per iteration, cycling through `queries` in order.
+void time_lookups(benchmark::State& state, const Flows& flows, const std::vector<Query>& queries) {
   auto key_of = flows.key_of();
-  uint32_t cursor = 0;
+  size_t cursor = 0;
   for (auto _ : state) {
-    const Query& q = flows.present[cursor];
+    const Query& q = queries[cursor];
     benchmark::DoNotOptimize(flows.filled->find(q.key, q.hash, key_of));
-    if (++cursor == n) cursor = 0;
+    if (++cursor == queries.size()) cursor = 0;
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_LookupHit(benchmark::State& state) {
+  const Flows& flows = Flows::get(static_cast<uint32_t>(state.range(0)));
+  time_lookups(state, flows, flows.present);
+}
+
+void BM_LookupMiss(benchmark::State& state) {
+  const Flows& flows = Flows::get(static_cast<uint32_t>(state.range(0)));
+  time_lookups(state, flows, flows.absent);
 }
 
 /// As the rx loop does it: prefetch the home buckets of a burst, then look up.
@@ -124,36 +148,6 @@ void BM_LookupHitBurst32(benchmark::State& state) {
     cursor += kBurst;
   }
   state.SetItemsProcessed(state.iterations() * kBurst);
-}
-
-void BM_LookupMiss(benchmark::State& state) {
-  uint32_t n = static_cast<uint32_t>(state.range(0));
-  const Flows& flows = Flows::get(n);
-  auto key_of = flows.key_of();
-  uint32_t cursor = 0;
-  for (auto _ : state) {
-    const Query& q = flows.absent[cursor];
-    benchmark::DoNotOptimize(flows.filled->find(q.key, q.hash, key_of));
-    if (++cursor == n) cursor = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
-void BM_Erase(benchmark::State& state) {
-  uint32_t n = static_cast<uint32_t>(state.range(0));
-  const Flows& flows = Flows::get(n);
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto table = std::make_unique<FlowTable>(n);
-    for (uint32_t i = 0; i < n; ++i) table->insert(flows.hashes[i], i);
-    state.ResumeTiming();
-    for (const Query& q : flows.present) table->erase(q.hash, q.index);
-    benchmark::DoNotOptimize(table->size());
-    state.PauseTiming();
-    table.reset();
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * n);
 }
 
 constexpr int64_t kMillion = 1'000'000;

@@ -4,7 +4,6 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
-#include <random>
 #include <vector>
 
 #include "timer/timer_wheel.hpp"
@@ -25,36 +24,40 @@ struct XorShift {
   }
 };
 
-/// kTimers timers pending with delays uniform in [1, max_delay].
-void arm_all(TimerWheel& wheel, uint64_t max_delay, XorShift& rng) {
-  for (uint32_t id = 0; id < kTimers; ++id) wheel.start(id, wheel.now() + 1 + rng.next() % max_delay);
-}
+/// A wheel with kTimers timers pending, delays uniform in [1, max_delay].
+struct ArmedWheel {
+  uint64_t max_delay;
+  XorShift rng;
+  TimerWheel wheel{kTimers, 1000};
+
+  explicit ArmedWheel(uint64_t max_delay_ticks) : max_delay(max_delay_ticks) { arm_all(); }
+  uint64_t next_expiry() { return wheel.now() + 1 + rng.next() % max_delay; }
+  void arm_all() {
+    for (uint32_t id = 0; id < kTimers; ++id) wheel.start(id, next_expiry());
+  }
+};
 
 void BM_StartRearm(benchmark::State& state) {
-  uint64_t max_delay = static_cast<uint64_t>(state.range(0));
-  XorShift rng;
-  TimerWheel wheel(kTimers, 1000);
-  arm_all(wheel, max_delay, rng);
+  ArmedWheel armed(static_cast<uint64_t>(state.range(0)));
   uint32_t id = 0;
   for (auto _ : state) {
-    wheel.start(id, wheel.now() + 1 + rng.next() % max_delay);
+    armed.wheel.start(id, armed.next_expiry());
     if (++id == kTimers) id = 0;
   }
   state.SetItemsProcessed(state.iterations());
 }
 
 void BM_Stop(benchmark::State& state) {
-  XorShift rng;
-  TimerWheel wheel(kTimers, 1000);
-  arm_all(wheel, 60'000, rng);
-  std::vector<uint32_t> order(kTimers);
-  for (uint32_t i = 0; i < kTimers; ++i) order[i] = static_cast<uint32_t>((uint64_t{i} * 7919) % kTimers);
+  ArmedWheel armed(60'000);
+  std::vector<uint32_t> order(kTimers);  // a stride through the ids, not their arming order
+  for (uint32_t i = 0; i < kTimers; ++i)
+    order[i] = static_cast<uint32_t>((uint64_t{i} * 7919) % kTimers);
   uint32_t cursor = 0;
   for (auto _ : state) {
-    wheel.stop(order[cursor]);
+    armed.wheel.stop(order[cursor]);
     if (++cursor == kTimers) {
       state.PauseTiming();
-      arm_all(wheel, 60'000, rng);
+      armed.arm_all();
       cursor = 0;
       state.ResumeTiming();
     }
@@ -64,13 +67,12 @@ void BM_Stop(benchmark::State& state) {
 
 /// One iteration = advance by one tick; every fired timer is re-armed.
 void BM_StartExpire(benchmark::State& state) {
-  uint64_t max_delay = static_cast<uint64_t>(state.range(0));
-  XorShift rng;
-  TimerWheel wheel(kTimers, 1000);
-  arm_all(wheel, max_delay, rng);
+  ArmedWheel armed(static_cast<uint64_t>(state.range(0)));
+  TimerWheel& wheel = armed.wheel;
   uint64_t fired = 0;
   for (auto _ : state) {
-    fired += wheel.advance(wheel.now() + 1, [&](uint32_t id) { wheel.start(id, wheel.now() + 1 + rng.next() % max_delay); });
+    fired +=
+        wheel.advance(wheel.now() + 1, [&](uint32_t id) { wheel.start(id, armed.next_expiry()); });
   }
   state.SetItemsProcessed(static_cast<int64_t>(fired));
   state.counters["pending"] = wheel.pending_count();

@@ -112,7 +112,8 @@ inline uint32_t toeplitz_of_tuple(const uint8_t* remote, const uint8_t* local, u
                                   uint16_t local_port) {
   const auto& t = kToeplitzByteTables;
   uint32_t hash = 0;
-  for (size_t i = 0; i < kAddressBytes; ++i) hash ^= t[i][remote[i]] ^ t[kAddressBytes + i][local[i]];
+  for (size_t i = 0; i < kAddressBytes; ++i)
+    hash ^= t[i][remote[i]] ^ t[kAddressBytes + i][local[i]];
   constexpr size_t p = 2 * kAddressBytes;
   hash ^= t[p][remote_port >> 8] ^ t[p + 1][remote_port & 0xff];
   hash ^= t[p + 2][local_port >> 8] ^ t[p + 3][local_port & 0xff];

@@ -196,7 +196,8 @@ class FlowTable {
   /// Removes (b, slot), then refills the hole from later buckets (backward
   /// shift) so that the probe invariant in the header comment holds again.
   void remove_and_backshift(uint32_t b, uint32_t slot) {
-    if (!remove_packed(buckets_[b], slot)) return;  // nothing probed past a bucket that was not full
+    // Nothing probed past a bucket that was not full.
+    if (!remove_packed(buckets_[b], slot)) return;
     uint32_t hole = b;  // full but for its last slot
     for (uint32_t step = 1; step < probe_limit_;) {
       uint32_t j = (hole + step) & mask_;

@@ -22,14 +22,16 @@ namespace tcpterm::table {
 
 template <class T>
 class ObjectPool {
-  static_assert(std::is_trivially_destructible_v<T>,
-                "ObjectPool reuses objects without destroying them: T must be trivially destructible");
+  static_assert(
+      std::is_trivially_destructible_v<T>,
+      "ObjectPool reuses objects without destroying them: T must be trivially destructible");
 
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
   /// Preallocates `capacity` objects (control path); capacity must be < 2^32 - 2.
-  explicit ObjectPool(uint32_t capacity) : objects_(capacity), next_(capacity), free_head_(capacity ? 0 : kNone) {
+  explicit ObjectPool(uint32_t capacity)
+      : objects_(capacity), next_(capacity), free_head_(capacity ? 0 : kNone) {
     assert(capacity < kInUse);
     for (uint32_t i = 0; i < capacity; ++i) next_[i] = i + 1 < capacity ? i + 1 : kNone;
   }

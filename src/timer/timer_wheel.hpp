@@ -51,8 +51,10 @@ class TimerWheel {
   /// An expiry <= now() fires in the next advance(). O(1).
   void start(uint32_t id, uint64_t expiry_tick) {
     Node& node = nodes_[id];
-    if (node.list != kNotPending) unlink(id);
-    else ++pending_;
+    if (node.list != kNotPending)
+      unlink(id);
+    else
+      ++pending_;
     node.expiry = expiry_tick;
     place(id);
   }
@@ -72,11 +74,12 @@ class TimerWheel {
 
   /// Moves the clock to `now_tick` (never backwards) and calls on_expire(id)
   /// for every pending timer with expiry <= now_tick, tick by tick (timers
-  /// already due when armed first); returns how many fired. The timer is no longer pending when its callback runs,
-  /// and now() is the tick being processed. The callback may start or stop
-  /// any timer: one stopped before its turn does not fire; one started with an
-  /// expiry in (now(), now_tick] fires in this call; one started with an
-  /// expiry <= now() fires in the next advance() (no livelock on re-arming).
+  /// already due when armed first); returns how many fired. The timer is no
+  /// longer pending when its callback runs, and now() is the tick being
+  /// processed. The callback may start or stop any timer: one stopped before
+  /// its turn does not fire; one started with an expiry in (now(), now_tick]
+  /// fires in this call; one started with an expiry <= now() fires in the next
+  /// advance() (so re-arming at now() cannot livelock).
   template <class F>
   uint32_t advance(uint64_t now_tick, F&& on_expire) {
     uint32_t fired = run_list(kDueList, on_expire);
@@ -99,7 +102,9 @@ class TimerWheel {
   /// Maximum number of timers (ids 0..capacity-1).
   uint32_t capacity() const { return static_cast<uint32_t>(nodes_.size()); }
   /// Bytes held: nodes and list heads.
-  size_t memory_bytes() const { return nodes_.size() * sizeof(Node) + heads_.size() * sizeof(uint32_t); }
+  size_t memory_bytes() const {
+    return nodes_.size() * sizeof(Node) + heads_.size() * sizeof(uint32_t);
+  }
 
  private:
   static constexpr uint32_t kNil = UINT32_MAX;
@@ -118,7 +123,9 @@ class TimerWheel {
     uint32_t list = kNotPending;  // index into heads_, or kNotPending
   };
 
-  static constexpr uint32_t list_of(uint32_t level, uint32_t slot) { return level * kSlotsPerLevel + slot; }
+  static constexpr uint32_t list_of(uint32_t level, uint32_t slot) {
+    return level * kSlotsPerLevel + slot;
+  }
   static constexpr uint32_t shift_of(uint32_t level) { return level * kSlotBits; }
 
   /// Puts a pending node whose expiry is set into the list the header comment prescribes.
@@ -128,8 +135,10 @@ class TimerWheel {
     uint64_t differing = expiry ^ now_;
     uint32_t level = (63 - static_cast<uint32_t>(__builtin_clzll(differing))) / kSlotBits;
     uint32_t slot = 0;  // beyond the top level: slot 0 of the next top-level rotation
-    if (level <= kTopLevel) slot = static_cast<uint32_t>(expiry >> shift_of(level)) & (kSlotsPerLevel - 1);
-    else level = kTopLevel;
+    if (level <= kTopLevel)
+      slot = static_cast<uint32_t>(expiry >> shift_of(level)) & (kSlotsPerLevel - 1);
+    else
+      level = kTopLevel;
     occupied_[level] |= uint64_t{1} << slot;
     link(id, list_of(level, slot));
   }
@@ -153,7 +162,8 @@ class TimerWheel {
       } else {
         assert(level == kTopLevel && "lower levels never hold slots behind now");
         uint64_t next_rotation = rotation_start + (uint64_t{1} << (shift + kSlotBits));
-        when = next_rotation + (uint64_t{static_cast<uint32_t>(__builtin_ctzll(occupied))} << shift);
+        when =
+            next_rotation + (uint64_t{static_cast<uint32_t>(__builtin_ctzll(occupied))} << shift);
       }
       if (when < best) {
         best = when;
@@ -172,7 +182,7 @@ class TimerWheel {
     uint32_t head = heads_[list];
     if (head == kNil) return 0;
     heads_[list] = kNil;
-    if (list < kDueList) occupied_[list / kSlotsPerLevel] &= ~(uint64_t{1} << (list % kSlotsPerLevel));
+    mark_empty(list);
     for (uint32_t id = head; id != kNil; id = nodes_[id].next) nodes_[id].list = kFiringList;
     heads_[kFiringList] = head;
     uint32_t fired = 0;
@@ -190,6 +200,12 @@ class TimerWheel {
     return fired;
   }
 
+  /// Clears the occupancy bit of `list` when it is a wheel slot.
+  void mark_empty(uint32_t list) {
+    if (list < kDueList)
+      occupied_[list / kSlotsPerLevel] &= ~(uint64_t{1} << (list % kSlotsPerLevel));
+  }
+
   /// Pushes `id` at the front of `list`.
   void link(uint32_t id, uint32_t list) {
     Node& node = nodes_[id];
@@ -203,11 +219,12 @@ class TimerWheel {
   /// Removes `id` from its list, clearing the slot's occupancy bit when it empties.
   void unlink(uint32_t id) {
     Node& node = nodes_[id];
-    if (node.prev != kNil) nodes_[node.prev].next = node.next;
-    else heads_[node.list] = node.next;
+    if (node.prev != kNil)
+      nodes_[node.prev].next = node.next;
+    else
+      heads_[node.list] = node.next;
     if (node.next != kNil) nodes_[node.next].prev = node.prev;
-    if (node.list < kDueList && heads_[node.list] == kNil)
-      occupied_[node.list / kSlotsPerLevel] &= ~(uint64_t{1} << (node.list % kSlotsPerLevel));
+    if (heads_[node.list] == kNil) mark_empty(node.list);
   }
 
   std::vector<Node> nodes_;

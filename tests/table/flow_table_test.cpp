@@ -84,10 +84,12 @@ TEST(FlowTable, MatchesUnorderedMapOverAMillionRandomOperations) {
         ASSERT_FALSE(table.erase(hashes[u], it->second)) << "op " << op;
         objects.give_back(it->second);
         model.erase(it);
-        ASSERT_EQ(table.find(universe[u], hashes[u], objects.key_of()), FlowTable::kNotFound) << "op " << op;
+        ASSERT_EQ(table.find(universe[u], hashes[u], objects.key_of()), FlowTable::kNotFound)
+            << "op " << op;
       }
     } else {
-      ASSERT_EQ(table.find(universe[u], hashes[u], objects.key_of()), FlowTable::kNotFound) << "op " << op;
+      ASSERT_EQ(table.find(universe[u], hashes[u], objects.key_of()), FlowTable::kNotFound)
+          << "op " << op;
       if (choice < 3 && model.size() < kCapacity) {
         uint32_t index = objects.take(universe[u], hashes[u]);
         ASSERT_TRUE(table.insert(hashes[u], index)) << "op " << op;
@@ -101,7 +103,8 @@ TEST(FlowTable, MatchesUnorderedMapOverAMillionRandomOperations) {
     }
   }
   EXPECT_GT(model.size(), kCapacity / 2);
-  for (const auto& [id, index] : model) ASSERT_EQ(table.find(universe[id], hashes[id], objects.key_of()), index);
+  for (const auto& [id, index] : model)
+    ASSERT_EQ(table.find(universe[id], hashes[id], objects.key_of()), index);
 }
 
 TEST(FlowTable, RefusesInsertWhenFull) {
@@ -154,7 +157,8 @@ TEST(FlowTable, MillionInsertEraseCyclesAtHalfOccupancyDoNotDegrade) {
 
   EXPECT_EQ(table.size(), kLive);
   for (uint32_t index : live)
-    ASSERT_EQ(table.find(objects.objects[index].key, objects.objects[index].hash, objects.key_of()), index);
+    ASSERT_EQ(table.find(objects.objects[index].key, objects.objects[index].hash, objects.key_of()),
+              index);
   for (const FlowKey& key : recently_erased) {
     uint32_t found = table.find(key, flow_hash(key), objects.key_of());
     // A random 4-tuple may recur; then it must be a live object with that key.
@@ -164,7 +168,8 @@ TEST(FlowTable, MillionInsertEraseCyclesAtHalfOccupancyDoNotDegrade) {
   }
   // Displacement stays what a fresh table with this load has.
   double distance_after = static_cast<double>(table.total_probe_distance()) / kLive;
-  EXPECT_LT(distance_after, distance_before * 1.5 + 0.01) << distance_before << " -> " << distance_after;
+  EXPECT_LT(distance_after, distance_before * 1.5 + 0.01)
+      << distance_before << " -> " << distance_after;
   EXPECT_LT(distance_after, 0.05);
   // And the whole capacity is still usable: no slot is lost to a tombstone.
   while (table.size() < kCapacity) {
@@ -179,12 +184,15 @@ TEST(FlowTable, EqualHashesWithDifferentKeysAreTellApart) {
   constexpr uint32_t kEntries = 40;  // spans five buckets
   FlowTable table(1000);
   Objects objects(kEntries);
-  for (uint32_t i = 0; i < kEntries; ++i) ASSERT_TRUE(table.insert(kSameHash, objects.take(random_key(rng), kSameHash)));
-  for (uint32_t i = 0; i < kEntries; ++i) EXPECT_EQ(table.find(objects.objects[i].key, kSameHash, objects.key_of()), i);
+  for (uint32_t i = 0; i < kEntries; ++i)
+    ASSERT_TRUE(table.insert(kSameHash, objects.take(random_key(rng), kSameHash)));
+  for (uint32_t i = 0; i < kEntries; ++i)
+    EXPECT_EQ(table.find(objects.objects[i].key, kSameHash, objects.key_of()), i);
   EXPECT_EQ(table.find(random_key(rng), kSameHash, objects.key_of()), FlowTable::kNotFound);
   for (uint32_t i = 0; i < kEntries; i += 3) ASSERT_TRUE(table.erase(kSameHash, i));
   for (uint32_t i = 0; i < kEntries; ++i)
-    EXPECT_EQ(table.find(objects.objects[i].key, kSameHash, objects.key_of()), i % 3 == 0 ? FlowTable::kNotFound : i);
+    EXPECT_EQ(table.find(objects.objects[i].key, kSameHash, objects.key_of()),
+              i % 3 == 0 ? FlowTable::kNotFound : i);
   EXPECT_FALSE(table.erase(kSameHash + 1, 1)) << "an entry is erased by its own hash only";
   EXPECT_FALSE(table.erase(kSameHash, 3)) << "already erased";
 }
@@ -194,14 +202,17 @@ TEST(FlowTable, CollidingFlowsAreBoundedToTheirProbeWindow) {
   std::mt19937_64 rng(5);
   FlowTable table(10'000);
   Objects objects(kWindow + 1);
-  for (uint32_t i = 0; i < kWindow; ++i) ASSERT_TRUE(table.insert(42, objects.take(random_key(rng), 42)));
-  EXPECT_FALSE(table.insert(42, objects.take(random_key(rng), 42))) << "window of 128 slots is full";
+  for (uint32_t i = 0; i < kWindow; ++i)
+    ASSERT_TRUE(table.insert(42, objects.take(random_key(rng), 42)));
+  EXPECT_FALSE(table.insert(42, objects.take(random_key(rng), 42)))
+      << "window of 128 slots is full";
   EXPECT_EQ(table.size(), kWindow);
   // Other homes are unaffected, and every colliding entry is still found.
   FlowKey other = random_key(rng);
   objects.objects[kWindow].key = other;
   EXPECT_TRUE(table.insert(42 + 1000 * 64, kWindow));
-  for (uint32_t i = 0; i < kWindow; ++i) ASSERT_EQ(table.find(objects.objects[i].key, 42, objects.key_of()), i);
+  for (uint32_t i = 0; i < kWindow; ++i)
+    ASSERT_EQ(table.find(objects.objects[i].key, 42, objects.key_of()), i);
   // replace() keeps the slot, erase() frees one.
   EXPECT_TRUE(table.replace(42, 7, 7));
   EXPECT_FALSE(table.replace(42, kWindow + 5, 1));
@@ -241,7 +252,8 @@ TEST(FlowTable, BackwardShiftAcrossTheWrapKeepsEveryEntryReachable) {
     ASSERT_EQ(table.size(), live.size());
     if (op % 97 == 0) {
       for (const auto& [index, hash] : live)
-        ASSERT_EQ(table.find(objects.objects[index].key, hash, objects.key_of()), index) << "op " << op;
+        ASSERT_EQ(table.find(objects.objects[index].key, hash, objects.key_of()), index)
+            << "op " << op;
     }
   }
   // 8 homes x 16-bucket windows overlap into 23 buckets = 184 slots: inserts

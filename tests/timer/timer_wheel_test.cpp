@@ -28,9 +28,10 @@ std::vector<Firing> advance_collect(TimerWheel& wheel, uint64_t now_tick) {
 
 TEST(TimerWheel, FiresExactlyAtExpiryAcrossEveryLevelBoundary) {
   const uint64_t starts[] = {0, 1, 63, 64, 1000, 4095, 262143, 16777215, 123456789};
-  const uint64_t deltas[] = {1,      2,        63,       64,       65,           127,          4095,
-                             4096,   4097,     262143,   262144,   262145,       16777215,     16777216,
-                             16777217, 33554431, 1u << 30, 1000000007, 1ull << 40, 5 * 16777216 + 3};
+  const uint64_t deltas[] = {1,        2,        63,         64,         65,
+                             127,      4095,     4096,       4097,       262143,
+                             262144,   262145,   16777215,   16777216,   16777217,
+                             33554431, 1u << 30, 1000000007, 1ull << 40, 5 * 16777216 + 3};
   for (uint64_t start : starts) {
     for (uint64_t delta : deltas) {
       TimerWheel wheel(4, start);
@@ -183,23 +184,37 @@ class ReferenceWheel {
 
 uint64_t random_delay(std::mt19937_64& rng) {
   switch (rng() % 8) {
-    case 0: return rng() % 4;                              // due now or next tick
-    case 1: case 2: return rng() % 200;                    // levels 0-1
-    case 3: return rng() % 10'000;                         // level 2
-    case 4: return rng() % 1'000'000;                      // level 3
-    case 5: return rng() % 40'000'000;                     // around the top range
-    case 6: return TimerWheel::kRange * (1 + rng() % 64) + rng() % 1000;  // far beyond
-    default: return rng() % 70;
+    case 0:
+      return rng() % 4;  // due now or next tick
+    case 1:
+    case 2:
+      return rng() % 200;  // levels 0-1
+    case 3:
+      return rng() % 10'000;  // level 2
+    case 4:
+      return rng() % 1'000'000;  // level 3
+    case 5:
+      return rng() % 40'000'000;  // around the top range
+    case 6:
+      return TimerWheel::kRange * (1 + rng() % 64) + rng() % 1000;  // far beyond
+    default:
+      return rng() % 70;
   }
 }
 
 uint64_t random_gap(std::mt19937_64& rng) {
   switch (rng() % 16) {
-    case 0: return 1'000'000'000;  // idle gap
-    case 1: return rng() % 50'000'000;
-    case 2: case 3: return rng() % 100'000;
-    case 4: return 0;
-    default: return rng() % 300;
+    case 0:
+      return 1'000'000'000;  // idle gap
+    case 1:
+      return rng() % 50'000'000;
+    case 2:
+    case 3:
+      return rng() % 100'000;
+    case 4:
+      return 0;
+    default:
+      return rng() % 300;
   }
 }
 
@@ -286,7 +301,8 @@ void run_against_reference(uint64_t seed, uint32_t operations) {
             set_deferred(other, when <= tick);
             break;
           }
-          default: break;
+          default:
+            break;
         }
       });
       ASSERT_EQ(fired, callbacks);
@@ -294,8 +310,9 @@ void run_against_reference(uint64_t seed, uint32_t operations) {
       // Nothing due is left behind, except what callbacks deferred.
       for (const auto& [expiry, pending_id] : model.by_expiry()) {
         if (expiry > target) break;
-        ASSERT_TRUE(deferred[pending_id]) << "missed id " << pending_id << " due " << expiry << " at "
-                                          << target << " (seed " << seed << ", op " << op << ")";
+        ASSERT_TRUE(deferred[pending_id])
+            << "missed id " << pending_id << " due " << expiry << " at " << target << " (seed "
+            << seed << ", op " << op << ")";
       }
       for (uint32_t timer : deferred_ids) deferred[timer] = false;
       deferred_ids.clear();
