@@ -209,6 +209,15 @@ std::string InterfaceAddress::to_string() const {
   return address.to_string() + "/" + std::to_string(prefix_length);
 }
 
+std::string ListenerConfig::to_string() const {
+  // Appends only: GCC 12 at -O3 warns falsely (-Wrestrict) on "[" + string.
+  std::string text = app;
+  text += ':';
+  if (address && address->is_v4()) text.append(address->to_string()).append(":");
+  if (address && !address->is_v4()) text.append("[").append(address->to_string()).append("]:");
+  return text.append(std::to_string(port));
+}
+
 Config parse_config(std::string_view yaml_text, std::string_view source) {
   Config config;
   config.source = std::string(source);

@@ -53,6 +53,8 @@ struct ListenerConfig {
   uint16_t port = 0;
   std::string app;                         // "http", "echo", "discard" or a registered name
 
+  /// "http:80", "echo:10.7.0.2:7", "http:[fd00:7::2]:80".
+  std::string to_string() const;
   friend bool operator==(const ListenerConfig&, const ListenerConfig&) = default;
 };
 

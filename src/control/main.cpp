@@ -116,7 +116,7 @@ std::string describe_listeners(const Config& config) {
   std::string text;
   for (const ListenerConfig& l : config.listeners) {
     if (!text.empty()) text += ' ';
-    text += l.app + ":" + (l.address ? l.address->to_string() + "/" : "") + std::to_string(l.port);
+    text += l.to_string();
   }
   return text.empty() ? "no listeners" : text;
 }
@@ -134,11 +134,15 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
     if (a.address.is_v4() && v4.empty()) v4 = a.address.to_string();
     if (!a.address.is_v4() && v6.empty()) v6 = a.address.to_string();
   }
-  std::string host = !v4.empty() ? v4 : fmt::format("[{}]", v6);
+  auto url_host = [](const std::string& address, bool is_v4) {
+    return is_v4 ? address : fmt::format("[{}]", address);
+  };
   for (const ListenerConfig& l : config.listeners) {
     if (l.app != "http") continue;
+    std::string host = l.address ? url_host(l.address->to_string(), l.address->is_v4())
+                                 : url_host(!v4.empty() ? v4 : v6, !v4.empty());
     std::string port = l.port == 80 ? "" : fmt::format(":{}", l.port);
-    fmt::print("tcpterm: try: curl http://{}{}/\n", host, port);
+    fmt::print("tcpterm: try: curl {}http://{}{}/\n", host[0] == '[' ? "-g " : "", host, port);
   }
   fmt::print("tcpterm: try: ping {}; stop with Ctrl-C\n", !v4.empty() ? v4 : v6);
   std::fflush(stdout);

@@ -9,10 +9,6 @@ namespace tcpterm::control {
 
 namespace {
 
-std::string describe(const ListenerConfig& l) {
-  return l.app + ":" + (l.address ? l.address->to_string() + "/" : "") + std::to_string(l.port);
-}
-
 bool contains(const std::vector<ListenerConfig>& list, const ListenerConfig& l) {
   return std::find(list.begin(), list.end(), l) != list.end();
 }
@@ -29,7 +25,7 @@ void reload_listeners(Config& running, const Config& next, dataplane::Dataplane&
       c.kind = dataplane::WorkerCommand::Kind::kUnlisten;
       c.port = old.port;
     });
-    report.applied.push_back("listener " + describe(old) + " removed" +
+    report.applied.push_back("listener " + old.to_string() + " removed" +
                              (done == workers ? "" : " (not on every worker!)"));
   }
   for (const ListenerConfig& l : next.listeners) {
@@ -42,9 +38,9 @@ void reload_listeners(Config& running, const Config& next, dataplane::Dataplane&
     });
     if (done == workers) {
       kept.push_back(l);
-      report.applied.push_back("listener " + describe(l) + " added");
+      report.applied.push_back("listener " + l.to_string() + " added");
     } else {
-      report.not_applied.push_back("listener " + describe(l) + " could not be opened on " +
+      report.not_applied.push_back("listener " + l.to_string() + " could not be opened on " +
                                    std::to_string(workers - done) + " of " + std::to_string(workers) +
                                    " workers (unknown app, or tcp.max_listeners reached)");
     }

@@ -62,6 +62,8 @@ TEST(Config, GoodFileLoads) {
   EXPECT_EQ(c.listeners[0].app, "http");
   EXPECT_FALSE(c.listeners[0].address.has_value());
   EXPECT_EQ(c.listeners[1].address, wire::IpAddress::v4(0x0a070002));
+  EXPECT_EQ(c.listeners[0].to_string(), "http:80");
+  EXPECT_EQ(c.listeners[1].to_string(), "echo:10.7.0.2:7");
   EXPECT_EQ(c.http.body, "Hello from tcpterm\n");
   EXPECT_EQ(c.tcp.max_connections, 1000u);
   EXPECT_EQ(c.tcp.msl_us, 1'000'000u);
