@@ -61,7 +61,7 @@ template <class Host>
 void Engine<Host>::free_tcb(Tcb& tcb, std::optional<CloseReason> reason) {
   ConnRef index = index_of(tcb);
   if (tcb.state == TcpState::kClosed) return;
-  table_.erase(tcb.hash, index);
+  table_.erase(tcb.hash, index);  // no-op when TIME-WAIT already took the slot
   timers_.stop(index);
   if (tcb.send_buffer != BufferPool::kNone) buffers_.release(tcb.send_buffer);
   if (tcb.receive_buffer != BufferPool::kNone) buffers_.release(tcb.receive_buffer);

@@ -29,9 +29,11 @@ void Engine<Host>::enter_time_wait(Tcb& tcb) {
   tw.timestamps = tcb.has(tcb_flags::kTimestamps);
   tw.active = true;
   ++counters_.time_wait_entered;
-  free_tcb(tcb, CloseReason::kNormal);  // erases the TCB's table slot
+  // The record takes over the TCB's table slot in place: an erase followed
+  // by an insert could fail under the table's probe bound (colliding flows).
   uint32_t id = config_.max_connections + tw_index;
-  table_.insert(tw.hash, id);  // cannot fail: the TCB's slot was just freed
+  table_.replace(tw.hash, index_of(tcb), id);
+  free_tcb(tcb, CloseReason::kNormal);  // its table entry is already the record's
   timers_.start(id, ticks_ceil(now_us_ + 2 * config_.msl_us));
 }
 
