@@ -3,6 +3,7 @@
 
 #include <net/if.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <rte_errno.h>
@@ -23,7 +24,7 @@ constexpr uint16_t kFrameOverhead = RTE_ETHER_HDR_LEN + 4 /* VLAN */ + RTE_ETHER
   throw std::runtime_error("port " + device + ": " + what + ": " + rte_strerror(error < 0 ? -error : error));
 }
 
-/// RSS over TCP flows with our key, when the PMD can (RFC-free: DPDK's Toeplitz).
+/// RSS over TCP flows with our key, when the PMD can.
 void configure_rss(const rte_eth_dev_info& info, uint16_t queues, rte_eth_conf& conf, PortInfo& port) {
   static uint8_t key[table::kDefaultRssKey.size()];
   std::copy(table::kDefaultRssKey.begin(), table::kDefaultRssKey.end(), key);
@@ -52,6 +53,16 @@ void configure_offloads(const rte_eth_dev_info& info, rte_eth_conf& conf, PortIn
     port.tx_checksum_offload = true;
   }
   if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+}
+
+/// True when the device reports our key back, so its hash equals flow_hash.
+bool rss_key_installed(uint16_t port_id) {
+  uint8_t key[table::kDefaultRssKey.size()] = {};
+  rte_eth_rss_conf conf{};
+  conf.rss_key = key;
+  conf.rss_key_len = sizeof(key);
+  if (rte_eth_dev_rss_hash_conf_get(port_id, &conf) != 0 || conf.rss_key_len != sizeof(key)) return false;
+  return std::equal(std::begin(key), std::end(key), table::kDefaultRssKey.begin());
 }
 
 }  // namespace
@@ -122,6 +133,7 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   rte_ether_addr mac;
   if (int rc = rte_eth_macaddr_get(port.port_id, &mac); rc != 0) fail(dev, "cannot read the MAC address", rc);
   port.mac = wire::MacAddress::from_bytes(mac.addr_bytes);
+  port.rss_hash_is_flow_hash = port.rss && rss_key_installed(port.port_id);
   char name[IF_NAMESIZE] = {};
   if (info.if_index != 0 && if_indextoname(info.if_index, name)) port.kernel_interface = name;
   return port;

@@ -293,7 +293,8 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_m
   seg.key.remote_port = r.source_port;
   seg.key.local_port = r.destination_port;
   // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
-  seg.hash = port.info->rss && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : table::flow_hash(seg.key);
+  seg.hash = port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss
+                                                                                       : table::flow_hash(seg.key);
   seg.seq = tcp::SeqNum(r.sequence_number);
   seg.ack = tcp::SeqNum(r.acknowledgment_number);
   seg.flags = r.tcp_flags;

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""The control plane of a running tcpterm: DPDK telemetry (/tcpterm/stats,
+/tcpterm/lcores, /tcpterm/connections), the Prometheus endpoint, and SIGHUP
+reload (listeners and HTTP body applied, restart-only changes reported, a
+broken file refused while the old config keeps serving)."""
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import harness  # noqa: E402
+from harness import check, log  # noqa: E402
+
+CONFIG = """
+workers: [1]
+ports:
+  - device: net_tap0
+    addresses: [10.7.0.2/24]
+    kernel_side: [10.7.0.1/24]
+    mtu: {mtu}
+listeners:
+  - {{ port: 80, app: http }}
+{extra_listener}
+http: {{ body: "{body}\\n" }}
+log: {{ level: info, stats_interval_s: 1 }}
+prometheus: {{ address: 127.0.0.1, port: 9109 }}
+"""
+
+
+def telemetry(prefix, command, timeout_s=10):
+    """One DPDK telemetry command over the v2 socket; returns its value."""
+    path = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+        s.settimeout(timeout_s)
+        s.connect(path)
+        json.loads(s.recv(16384))  # greeting: version, pid, max_output_len
+        s.send(command.encode())
+        reply = json.loads(s.recv(1 << 20))
+    check(command in reply, f"telemetry {command}: unexpected reply {reply}")
+    return reply[command]
+
+
+def wait_for_output(tcpterm, text, timeout_s=5):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if text in tcpterm.output():
+            return
+        time.sleep(0.05)
+    raise harness.TestFailure(f"tcpterm never printed {text!r}; its output:\n{tcpterm.output()}")
+
+
+def test(ctx):
+    path = ctx.write_config("control.yaml", CONFIG.format(mtu=1500, extra_listener="", body="first"))
+    tcpterm = ctx.tcpterm(path).start()
+
+    status, body = harness.http_get("http://10.7.0.2/")
+    check((status, body) == (200, b"first\n"), f"GET /: {status} {body!r}")
+    time.sleep(0.3)  # snapshots are refreshed every 100 ms
+    stats = telemetry(tcpterm.file_prefix, "/tcpterm/stats")
+    log(f"/tcpterm/stats: passive_opens {stats.get('passive_opens')}, rx_packets {stats.get('rx_packets')}")
+    check(stats.get("passive_opens") == 1, f"/tcpterm/stats passive_opens {stats.get('passive_opens')}, expected 1")
+    lcores = telemetry(tcpterm.file_prefix, "/tcpterm/lcores")
+    check(list(lcores) == ["lcore_1"], f"/tcpterm/lcores keys {list(lcores)}, expected ['lcore_1']")
+
+    held = [socket.create_connection(("10.7.0.2", 80), timeout=5) for _ in range(2)]
+    time.sleep(0.2)
+    connections = telemetry(tcpterm.file_prefix, "/tcpterm/connections")
+    log(f"/tcpterm/connections: {connections}")
+    established = [c for c in connections if "ESTABLISHED" in c]
+    check(len(established) == 2, f"/tcpterm/connections lists {connections}, expected two ESTABLISHED")
+    for s in held:
+        s.close()
+
+    metrics = urllib.request.urlopen("http://127.0.0.1:9109/metrics", timeout=5).read().decode()
+    check('tcpterm_passive_opens_total{lcore="1"}' in metrics and "# TYPE tcpterm_connections gauge" in metrics,
+          f"/metrics lacks the expected families:\n{metrics[:500]}")
+
+    # Reload: new body, new listener, and an MTU change that needs a restart.
+    with open(path, "w") as f:
+        f.write(CONFIG.format(mtu=1400, extra_listener="  - { port: 8080, app: echo }", body="second"))
+    tcpterm.process.send_signal(signal.SIGHUP)
+    wait_for_output(tcpterm, "reload: listener echo:8080 added")
+    wait_for_output(tcpterm, "reload: ports changed: restart tcpterm to apply it")
+    status, body = harness.http_get("http://10.7.0.2/")
+    check((status, body) == (200, b"second\n"), f"GET / after reload: {status} {body!r}")
+    echoed = harness.exchange("10.7.0.2", 8080, b"reloaded echo" * 1000, expect_echo=True)
+    check(echoed == b"reloaded echo" * 1000, "echo on the reloaded listener returned other bytes")
+
+    # A broken file is refused whole; the running config stays.
+    with open(path, "w") as f:
+        f.write("ports: [\n")
+    tcpterm.process.send_signal(signal.SIGHUP)
+    wait_for_output(tcpterm, "reload refused, still running the previous config")
+    status, body = harness.http_get("http://10.7.0.2/")
+    check((status, body) == (200, b"second\n"), f"GET / after a refused reload: {status} {body!r}")
+
+    wait_for_output(tcpterm, "tcpterm: stats: ")
+    tcpterm.stop()
+    check(tcpterm.engine("passive_opens") == 6, f"passive_opens {tcpterm.engine('passive_opens')}, expected 6")
+
+
+harness.main(test)
