@@ -3,7 +3,6 @@
 /tcpterm/lcores, /tcpterm/connections), the Prometheus endpoint, and SIGHUP
 reload (listeners and HTTP body applied, restart-only changes reported, a
 broken file refused while the old config keeps serving)."""
-import json
 import os
 import signal
 import socket
@@ -11,9 +10,11 @@ import sys
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 import harness  # noqa: E402
 from harness import check, log  # noqa: E402
+from control_plane_test_support import telemetry  # noqa: E402
 
 CONFIG = """
 workers: [1]
@@ -29,19 +30,6 @@ http: {{ body: "{body}\\n" }}
 log: {{ level: info, stats_interval_s: 1 }}
 prometheus: {{ address: 127.0.0.1, port: 9109 }}
 """
-
-
-def telemetry(prefix, command, timeout_s=10):
-    """One DPDK telemetry command over the v2 socket; returns its value."""
-    path = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
-        s.settimeout(timeout_s)
-        s.connect(path)
-        json.loads(s.recv(16384))  # greeting: version, pid, max_output_len
-        s.send(command.encode())
-        reply = json.loads(s.recv(1 << 20))
-    check(command in reply, f"telemetry {command}: unexpected reply {reply}")
-    return reply[command]
 
 
 def wait_for_output(tcpterm, text, timeout_s=5):
