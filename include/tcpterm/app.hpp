@@ -60,7 +60,8 @@ class Stream {
   /// Connection id, unique on this lcore while the connection lives.
   uint32_t id() const { return connection_; }
 
-  Stream(dataplane::Worker& worker, uint32_t connection) : worker_(&worker), connection_(connection) {}
+  Stream(dataplane::Worker& worker, uint32_t connection)
+      : worker_(&worker), connection_(connection) {}
 
  private:
   dataplane::Worker* worker_;

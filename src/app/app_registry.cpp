@@ -38,7 +38,8 @@ std::vector<std::string> application_names() {
 namespace tcpterm {
 
 bool register_application(std::string_view name, ApplicationFactory factory) {
-  if (name.empty() || !factory || app::builtin_kind(name) || app::find_application(name)) return false;
+  if (name.empty() || !factory || app::builtin_kind(name) || app::find_application(name))
+    return false;
   app::registry().emplace(std::string(name), std::move(factory));
   return true;
 }

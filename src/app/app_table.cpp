@@ -8,18 +8,30 @@ namespace {
 // RFC 9110 15: reason phrases for the codes a static responder is likely to use.
 const char* reason_phrase(uint16_t status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -35,7 +47,8 @@ std::string response_head(uint16_t status, const std::string& content_type, size
 
 }  // namespace
 
-HttpResponses::HttpResponses(const HttpSettings& settings) : max_request_head_(settings.max_request_head) {
+HttpResponses::HttpResponses(const HttpSettings& settings)
+    : max_request_head_(settings.max_request_head) {
   auto build = [this](Variant v, uint16_t status, const std::string& type, const std::string& body,
                       const char* connection) {
     std::string head = response_head(status, type, body.size(), connection);

@@ -37,39 +37,62 @@ class AppTable {
 
   void on_accept(uint16_t app_id, Stream& stream) {
     switch (slots_[app_id].kind) {
-      case AppKind::kHttp: http_.on_accept(stream); break;
+      case AppKind::kHttp:
+        http_.on_accept(stream);
+        break;
       case AppKind::kEcho:
-      case AppKind::kDiscard: break;
-      case AppKind::kCustom: slots_[app_id].custom->on_accept(stream); break;
+      case AppKind::kDiscard:
+        break;
+      case AppKind::kCustom:
+        slots_[app_id].custom->on_accept(stream);
+        break;
     }
   }
   size_t on_data(uint16_t app_id, Stream& stream, std::span<const uint8_t> data) {
     switch (slots_[app_id].kind) {
-      case AppKind::kHttp: return http_.on_data(stream, data);
-      case AppKind::kEcho: return echo_.on_data(stream, data);
-      case AppKind::kDiscard: return discard_.on_data(stream, data);
-      case AppKind::kCustom: return slots_[app_id].custom->on_data(stream, data);
+      case AppKind::kHttp:
+        return http_.on_data(stream, data);
+      case AppKind::kEcho:
+        return echo_.on_data(stream, data);
+      case AppKind::kDiscard:
+        return discard_.on_data(stream, data);
+      case AppKind::kCustom:
+        return slots_[app_id].custom->on_data(stream, data);
     }
     return 0;
   }
   void on_send_space(uint16_t app_id, Stream& stream) {
     switch (slots_[app_id].kind) {
-      case AppKind::kHttp: http_.on_send_space(stream); break;
+      case AppKind::kHttp:
+        http_.on_send_space(stream);
+        break;
       case AppKind::kEcho:
-      case AppKind::kDiscard: break;  // the engine offers the held bytes again
-      case AppKind::kCustom: slots_[app_id].custom->on_send_space(stream); break;
+      case AppKind::kDiscard:
+        break;  // the engine offers the held bytes again
+      case AppKind::kCustom:
+        slots_[app_id].custom->on_send_space(stream);
+        break;
     }
   }
   void on_peer_fin(uint16_t app_id, Stream& stream) {
     switch (slots_[app_id].kind) {
-      case AppKind::kHttp: http_.on_peer_fin(stream); break;
-      case AppKind::kEcho: echo_.on_peer_fin(stream); break;
-      case AppKind::kDiscard: discard_.on_peer_fin(stream); break;
-      case AppKind::kCustom: slots_[app_id].custom->on_peer_fin(stream); break;
+      case AppKind::kHttp:
+        http_.on_peer_fin(stream);
+        break;
+      case AppKind::kEcho:
+        echo_.on_peer_fin(stream);
+        break;
+      case AppKind::kDiscard:
+        discard_.on_peer_fin(stream);
+        break;
+      case AppKind::kCustom:
+        slots_[app_id].custom->on_peer_fin(stream);
+        break;
     }
   }
   void on_close(uint16_t app_id, uint32_t connection, uint64_t context, CloseReason reason) {
-    if (slots_[app_id].kind == AppKind::kCustom) slots_[app_id].custom->on_close(connection, context, reason);
+    if (slots_[app_id].kind == AppKind::kCustom)
+      slots_[app_id].custom->on_close(connection, context, reason);
   }
 
  private:

@@ -14,11 +14,11 @@ namespace tcpterm::app {
 struct HttpRequestHead {
   enum class Status : uint8_t { kComplete, kIncomplete, kMalformed };
   Status status = Status::kIncomplete;
-  uint32_t head_length = 0;    // bytes up to and including the empty line
-  uint32_t body_length = 0;    // Content-Length (0 when absent)
-  bool keep_alive = false;     // RFC 9112 9.3: the connection persists after the response
-  bool http10 = false;         // request line said HTTP/1.0
-  bool head_method = false;    // HEAD: the response carries no body (RFC 9110 9.3.2)
+  uint32_t head_length = 0;  // bytes up to and including the empty line
+  uint32_t body_length = 0;  // Content-Length (0 when absent)
+  bool keep_alive = false;   // RFC 9112 9.3: the connection persists after the response
+  bool http10 = false;       // request line said HTTP/1.0
+  bool head_method = false;  // HEAD: the response carries no body (RFC 9110 9.3.2)
 };
 
 /// Parses the request head at the start of `bytes` (leading empty lines are

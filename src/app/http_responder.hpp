@@ -28,7 +28,14 @@ struct HttpSettings {
 /// The prebuilt responses.
 class HttpResponses {
  public:
-  enum Variant : uint8_t { kNone = 0, kKeepAlive, kKeepAlive10, kClose, kBadRequest, kVariantCount };
+  enum Variant : uint8_t {
+    kNone = 0,
+    kKeepAlive,
+    kKeepAlive10,
+    kClose,
+    kBadRequest,
+    kVariantCount
+  };
 
   explicit HttpResponses(const HttpSettings& settings);
   /// The whole response (head and body) of `v`.
@@ -48,12 +55,12 @@ class HttpResponses {
 
 /// Per-connection state, kept in the stream's context word.
 struct HttpConnectionState {
-  uint32_t body_left = 0;            // request body bytes still to skip
-  uint32_t response_sent : 24 = 0;   // bytes of `pending` already queued
-  uint32_t pending : 3 = 0;          // HttpResponses::Variant being sent, kNone when idle
-  uint32_t head_only : 1 = 0;        // pending answers a HEAD request
-  uint32_t closing : 1 = 0;          // close() once pending is fully queued
-  uint32_t closed : 1 = 0;           // close() was called: ignore everything
+  uint32_t body_left = 0;           // request body bytes still to skip
+  uint32_t response_sent : 24 = 0;  // bytes of `pending` already queued
+  uint32_t pending : 3 = 0;         // HttpResponses::Variant being sent, kNone when idle
+  uint32_t head_only : 1 = 0;       // pending answers a HEAD request
+  uint32_t closing : 1 = 0;         // close() once pending is fully queued
+  uint32_t closed : 1 = 0;          // close() was called: ignore everything
   uint32_t unused : 2 = 0;
 };
 static_assert(sizeof(HttpConnectionState) == sizeof(uint64_t));
@@ -124,8 +131,12 @@ class HttpResponder {
   }
 
  private:
-  static HttpConnectionState load(auto& stream) { return std::bit_cast<HttpConnectionState>(stream.context()); }
-  static void store(auto& stream, HttpConnectionState state) { stream.context() = std::bit_cast<uint64_t>(state); }
+  static HttpConnectionState load(auto& stream) {
+    return std::bit_cast<HttpConnectionState>(stream.context());
+  }
+  static void store(auto& stream, HttpConnectionState state) {
+    stream.context() = std::bit_cast<uint64_t>(state);
+  }
 
   template <class S>
   void send_pending(S& stream, HttpConnectionState& state) const {

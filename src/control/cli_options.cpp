@@ -15,12 +15,14 @@ std::optional<CliOptions> parse_cli(int argc, char** argv, int& exit_code) {
   for (++i; i < argc; ++i) args.push_back(argv[i]);
 
   CliOptions options;
-  CLI::App app{"tcpterm: a DPDK TCP terminator (HTTP, echo and discard built in).\n"
-               "Usage: tcpterm [EAL arguments] -- --config FILE\n"
-               "Example: tcpterm -l 0-1 --no-huge -m 512 --no-pci --vdev=net_tap0,iface=tcpterm0 -- "
-               "--config configs/tap.yaml",
-               "tcpterm"};
-  app.add_option("-c,--config", options.config_path, "YAML config file (format: configs/README.md)")->required();
+  CLI::App app{
+      "tcpterm: a DPDK TCP terminator (HTTP, echo and discard built in).\n"
+      "Usage: tcpterm [EAL arguments] -- --config FILE\n"
+      "Example: tcpterm -l 0-1 --no-huge -m 512 --no-pci --vdev=net_tap0,iface=tcpterm0 -- "
+      "--config configs/tap.yaml",
+      "tcpterm"};
+  app.add_option("-c,--config", options.config_path, "YAML config file (format: configs/README.md)")
+      ->required();
   try {
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {

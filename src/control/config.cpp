@@ -46,7 +46,8 @@ void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
     bool on_link = false;
     for (const auto& a : port.addresses) on_link = on_link || a.on_link(gw);
     if (!on_link)
-      gw_path.fail(gateways[i], "gateway " + gw.to_string() + " is not on the link of any of the port's addresses");
+      gw_path.fail(gateways[i], "gateway " + gw.to_string() +
+                                    " is not on the link of any of the port's addresses");
     port.gateways.push_back(gw);
   }
 
@@ -54,18 +55,22 @@ void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
 
   auto kernel = read_list(map.take("kernel_side"), map.path_of("kernel_side"));
   for (size_t i = 0; i < kernel.size(); ++i)
-    port.kernel_side.push_back(read_interface_address(kernel[i], map.path_of("kernel_side").index(i)));
+    port.kernel_side.push_back(
+        read_interface_address(kernel[i], map.path_of("kernel_side").index(i)));
   if (!port.kernel_side.empty() && port.device.rfind("net_tap", 0) != 0)
-    map.path_of("kernel_side").fail(node, "only net_tap devices have a kernel side; remove it for " + port.device);
+    map.path_of("kernel_side")
+        .fail(node, "only net_tap devices have a kernel side; remove it for " + port.device);
 
   if (YAML::Node n = map.take("exception"); n.IsDefined()) {
     YamlMap exception(n, map.path_of("exception"));
     YAML::Node device = exception.take("device");
     if (!device.IsDefined())
-      map.path_of("exception").fail(n, "device is required: a net_tap device for the kernel, e.g. net_tap1");
+      map.path_of("exception")
+          .fail(n, "device is required: a net_tap device for the kernel, e.g. net_tap1");
     port.exception_device = read_string(device, exception.path_of("device"));
     if (port.exception_device.rfind("net_tap", 0) != 0 || port.exception_device == port.device)
-      exception.path_of("device").fail(device, "must be a net_tap device other than the port itself, e.g. net_tap1");
+      exception.path_of("device").fail(
+          device, "must be a net_tap device other than the port itself, e.g. net_tap1");
     auto addresses = read_list(exception.take("kernel_side"), exception.path_of("kernel_side"));
     for (size_t i = 0; i < addresses.size(); ++i)
       port.exception_kernel_side.push_back(
@@ -81,9 +86,11 @@ void read_listener(const YAML::Node& node, const YamlPath& path, ListenerConfig&
   if (!port.IsDefined()) path.fail(node, "port is required");
   listener.port = static_cast<uint16_t>(read_uint(port, map.path_of("port"), 1, 65535));
   YAML::Node app = map.take("app");
-  if (!app.IsDefined()) path.fail(node, "app is required (http, echo, discard or a registered application)");
+  if (!app.IsDefined())
+    path.fail(node, "app is required (http, echo, discard or a registered application)");
   listener.app = read_string(app, map.path_of("app"));
-  if (YAML::Node a = map.take("address"); a.IsDefined()) listener.address = read_ip_address(a, map.path_of("address"));
+  if (YAML::Node a = map.take("address"); a.IsDefined())
+    listener.address = read_ip_address(a, map.path_of("address"));
   map.finish();
 }
 
@@ -91,12 +98,15 @@ void read_http(YamlMap& map, HttpConfig& http) {
   read_uint_into(map, "status", http.status, 100, 599);
   if (YAML::Node n = map.take("content_type"); n.IsDefined())
     http.content_type = read_string(n, map.path_of("content_type"));
-  if (YAML::Node n = map.take("body"); n.IsDefined()) http.body = read_string(n, map.path_of("body"));
+  if (YAML::Node n = map.take("body"); n.IsDefined())
+    http.body = read_string(n, map.path_of("body"));
   read_uint_into(map, "max_request_head", http.max_request_head, 64, 1u << 20);
   if (http.body.size() > (1u << 20))
-    map.path_of("body").fail(YAML::Node(), "is larger than 1 MiB; tcpterm serves small static bodies");
+    map.path_of("body").fail(YAML::Node(),
+                             "is larger than 1 MiB; tcpterm serves small static bodies");
   for (char c : http.content_type) {
-    if (c == '\r' || c == '\n') map.path_of("content_type").fail(YAML::Node(), "must not contain line breaks");
+    if (c == '\r' || c == '\n')
+      map.path_of("content_type").fail(YAML::Node(), "must not contain line breaks");
   }
   map.finish();
 }
@@ -115,8 +125,10 @@ void read_tcp(YamlMap& map, tcp::EngineConfig& tcp) {
   if (YAML::Node n = map.take("timestamps"); n.IsDefined())
     tcp.timestamps = read_bool(n, map.path_of("timestamps"));
 
-  auto read_time = [&map](std::string_view key, uint64_t& out, uint64_t unit, uint64_t min, uint64_t max) {
-    if (YAML::Node n = map.take(key); n.IsDefined()) out = read_uint(n, map.path_of(key), min, max) * unit;
+  auto read_time = [&map](std::string_view key, uint64_t& out, uint64_t unit, uint64_t min,
+                          uint64_t max) {
+    if (YAML::Node n = map.take(key); n.IsDefined())
+      out = read_uint(n, map.path_of(key), min, max) * unit;
   };
   read_time("timer_tick_us", tcp.timer_tick_us, 1, 10, 100'000);
   read_time("msl_ms", tcp.msl_us, kUsPerMs, 0, 600'000);
@@ -155,7 +167,7 @@ void read_dataplane(YamlMap& map, DataplaneConfig& dp) {
 
 void read_log(YamlMap& map, LogConfig& log) {
   if (YAML::Node n = map.take("level"); n.IsDefined()) {
-    static const std::vector<std::string_view> kLevels = {"emerg", "alert", "crit", "err",
+    static const std::vector<std::string_view> kLevels = {"emerg",   "alert",  "crit", "err",
                                                           "warning", "notice", "info", "debug"};
     log.level = std::string(kLevels[read_choice(n, map.path_of("level"), kLevels)]);
   }
@@ -165,8 +177,10 @@ void read_log(YamlMap& map, LogConfig& log) {
 
 void read_prometheus(YamlMap& map, PrometheusConfig& prometheus) {
   prometheus.enabled = true;
-  if (YAML::Node n = map.take("enabled"); n.IsDefined()) prometheus.enabled = read_bool(n, map.path_of("enabled"));
-  if (YAML::Node n = map.take("address"); n.IsDefined()) prometheus.address = read_ip_address(n, map.path_of("address"));
+  if (YAML::Node n = map.take("enabled"); n.IsDefined())
+    prometheus.enabled = read_bool(n, map.path_of("enabled"));
+  if (YAML::Node n = map.take("address"); n.IsDefined())
+    prometheus.address = read_ip_address(n, map.path_of("address"));
   read_uint_into(map, "port", prometheus.port, 1, 65535);
   map.finish();
 }
@@ -178,24 +192,25 @@ void check_consistency(const Config& config, const YAML::Node& root, const YamlP
     YamlPath path = top.child("listeners").index(i);
     for (size_t j = 0; j < i; ++j) {
       if (config.listeners[j].port == l.port)
-        path.fail(root["listeners"][i], "port " + std::to_string(l.port) + " is already used by listeners[" +
-                                            std::to_string(j) + "]");
+        path.fail(root["listeners"][i], "port " + std::to_string(l.port) +
+                                            " is already used by listeners[" + std::to_string(j) +
+                                            "]");
     }
     if (!l.address) continue;
     bool ours = false;
     for (const auto& port : config.ports)
       for (const auto& a : port.addresses) ours = ours || a.address == *l.address;
     if (!ours)
-      path.fail(root["listeners"][i], "address " + l.address->to_string() +
-                                          " is not one of the ports' addresses");
+      path.fail(root["listeners"][i],
+                "address " + l.address->to_string() + " is not one of the ports' addresses");
   }
   if (config.listeners.size() > config.tcp.max_listeners)
     top.child("listeners").fail(root["listeners"], "more listeners than tcp.max_listeners");
   for (size_t i = 0; i < config.workers.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (config.workers[i] == config.workers[j])
-        top.child("workers").index(i).fail(root["workers"][i], "lcore " + std::to_string(config.workers[i]) +
-                                                                   " is listed twice");
+        top.child("workers").index(i).fail(
+            root["workers"][i], "lcore " + std::to_string(config.workers[i]) + " is listed twice");
 }
 
 }  // namespace
@@ -225,18 +240,22 @@ Config parse_config(std::string_view yaml_text, std::string_view source) {
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(config.source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    throw ConfigError(config.source + ":" + std::to_string(e.mark.line + 1) +
+                      ": not valid YAML: " + e.msg);
   }
   YamlPath top{&config.source, ""};
   YamlMap map(root, top);
 
   auto workers = read_list(map.take("workers"), top.child("workers"));
   for (size_t i = 0; i < workers.size(); ++i)
-    config.workers.push_back(static_cast<unsigned>(read_uint(workers[i], top.child("workers").index(i), 0, 1023)));
+    config.workers.push_back(
+        static_cast<unsigned>(read_uint(workers[i], top.child("workers").index(i), 0, 1023)));
 
   YAML::Node ports = map.take("ports");
   if (!ports.IsDefined() || !ports.IsSequence() || ports.size() == 0)
-    top.child("ports").fail(ports, "at least one port is required, e.g. - { device: net_tap0, addresses: [10.7.0.2/24] }");
+    top.child("ports").fail(
+        ports,
+        "at least one port is required, e.g. - { device: net_tap0, addresses: [10.7.0.2/24] }");
   for (size_t i = 0; i < ports.size(); ++i)
     read_port(ports[i], top.child("ports").index(i), config.ports.emplace_back());
 
@@ -259,14 +278,16 @@ Config parse_config(std::string_view yaml_text, std::string_view source) {
   map.finish();
   check_consistency(config, root, top);
   if (root.IsMap()) {
-    for (const auto& entry : root) config.section_texts[entry.first.Scalar()] = YAML::Dump(entry.second);
+    for (const auto& entry : root)
+      config.section_texts[entry.first.Scalar()] = YAML::Dump(entry.second);
   }
   return config;
 }
 
 Config load_config_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the config file (does it exist and is it readable?)");
+  if (!in)
+    throw ConfigError(path + ": cannot open the config file (does it exist and is it readable?)");
   std::stringstream text;
   text << in.rdbuf();
   return parse_config(text.str(), path);

@@ -36,11 +36,11 @@ struct InterfaceAddress {
 };
 
 struct PortConfig {
-  std::string device;                           // DPDK device name or PCI address
-  std::vector<InterfaceAddress> addresses;      // ours; at least one
-  std::vector<wire::IpAddress> gateways;        // next hops for off-link peers, at most one per family
+  std::string device;                       // DPDK device name or PCI address
+  std::vector<InterfaceAddress> addresses;  // ours; at least one
+  std::vector<wire::IpAddress> gateways;    // next hops for off-link peers, at most one per family
   uint16_t mtu = 1500;
-  std::vector<InterfaceAddress> kernel_side;    // net_tap only: configured on the kernel interface
+  std::vector<InterfaceAddress> kernel_side;  // net_tap only: configured on the kernel interface
   /// Exception path: frames not for tcpterm go to this net_tap device's
   /// kernel interface, and what the kernel sends there leaves through this
   /// port. Empty: such frames are counted and dropped.
@@ -51,7 +51,7 @@ struct PortConfig {
 struct ListenerConfig {
   std::optional<wire::IpAddress> address;  // none: any local address
   uint16_t port = 0;
-  std::string app;                         // "http", "echo", "discard" or a registered name
+  std::string app;  // "http", "echo", "discard" or a registered name
 
   /// "http:80", "echo:10.7.0.2:7", "http:[fd00:7::2]:80".
   std::string to_string() const;
@@ -70,16 +70,16 @@ struct HttpConfig {
 struct DataplaneConfig {
   uint16_t rx_burst = 32;
   uint16_t tx_burst = 32;
-  uint32_t mbufs = 8191;             // per port; rings and bursts must fit
-  uint32_t idle_sleep_us = 0;        // 0 = busy poll; otherwise sleep when idle
+  uint32_t mbufs = 8191;       // per port; rings and bursts must fit
+  uint32_t idle_sleep_us = 0;  // 0 = busy poll; otherwise sleep when idle
   uint16_t rx_descriptors = 1024;
   uint16_t tx_descriptors = 1024;
-  uint32_t neighbour_entries = 1024; // per lcore
+  uint32_t neighbour_entries = 1024;  // per lcore
 };
 
 struct LogConfig {
-  std::string level = "info";        // rte_log level name
-  uint32_t stats_interval_s = 10;    // 0 = no periodic stats line
+  std::string level = "info";      // rte_log level name
+  uint32_t stats_interval_s = 10;  // 0 = no periodic stats line
 };
 
 struct PrometheusConfig {
@@ -89,8 +89,8 @@ struct PrometheusConfig {
 };
 
 struct Config {
-  std::string source;                      // file name, for messages
-  std::vector<unsigned> workers;           // empty: all non-main lcores
+  std::string source;             // file name, for messages
+  std::vector<unsigned> workers;  // empty: all non-main lcores
   std::vector<PortConfig> ports;
   std::vector<ListenerConfig> listeners;
   HttpConfig http;

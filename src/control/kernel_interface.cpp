@@ -28,20 +28,22 @@ void run(const std::vector<std::string>& args, const std::string& interface) {
                              "` (is iproute2 installed?)");
   }
   if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("kernel interface " + interface + ": `" + command + "` failed" +
-                             (WIFEXITED(status) ? " with status " + std::to_string(WEXITSTATUS(status)) : "") +
-                             "; tcpterm needs CAP_NET_ADMIN to configure the tap's kernel side");
+    throw std::runtime_error(
+        "kernel interface " + interface + ": `" + command + "` failed" +
+        (WIFEXITED(status) ? " with status " + std::to_string(WEXITSTATUS(status)) : "") +
+        "; tcpterm needs CAP_NET_ADMIN to configure the tap's kernel side");
   }
 }
 
 }  // namespace
 
-void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses,
+void configure_kernel_interface(const std::string& interface,
+                                const std::vector<InterfaceAddress>& addresses,
                                 const std::string& mac) {
   if (!mac.empty()) run({"ip", "link", "set", "dev", interface, "address", mac}, interface);
   for (const InterfaceAddress& a : addresses) {
-    std::vector<std::string> args = {"ip", a.address.is_v4() ? "-4" : "-6", "addr", "replace", a.to_string(),
-                                     "dev", interface};
+    std::vector<std::string> args = {
+        "ip", a.address.is_v4() ? "-4" : "-6", "addr", "replace", a.to_string(), "dev", interface};
     if (!a.address.is_v4()) args.push_back("nodad");  // usable at once, no DAD delay
     run(args, interface);
   }

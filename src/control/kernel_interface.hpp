@@ -14,7 +14,8 @@ namespace tcpterm::control {
 /// `ip addr replace`, IPv6 without duplicate address detection) and sets the
 /// link up. Throws std::runtime_error naming the interface and the command
 /// that failed.
-void configure_kernel_interface(const std::string& interface, const std::vector<InterfaceAddress>& addresses,
+void configure_kernel_interface(const std::string& interface,
+                                const std::vector<InterfaceAddress>& addresses,
                                 const std::string& mac = "");
 
 }  // namespace tcpterm::control

@@ -35,8 +35,12 @@ namespace {
 volatile std::sig_atomic_t g_stop_signal = 0;
 volatile std::sig_atomic_t g_reload_requested = 0;
 
-void on_stop_signal(int signal) { g_stop_signal = signal; }
-void on_reload_signal(int) { g_reload_requested = 1; }
+void on_stop_signal(int signal) {
+  g_stop_signal = signal;
+}
+void on_reload_signal(int) {
+  g_reload_requested = 1;
+}
 
 /// Every listener's app must be a built-in or registered application.
 void check_applications(const Config& config) {
@@ -46,8 +50,8 @@ void check_applications(const Config& config) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::string list;
     for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-    throw ConfigError(config.source + ": listeners[" + std::to_string(i) + "].app: unknown application \"" + name +
-                      "\" (known: " + list + ")");
+    throw ConfigError(config.source + ": listeners[" + std::to_string(i) +
+                      "].app: unknown application \"" + name + "\" (known: " + list + ")");
   }
 }
 
@@ -62,9 +66,11 @@ void reload(const std::string& path, Config& running, dataplane::Dataplane& dp) 
     return;
   }
   ReloadReport report = apply_reload(running, next, dp);
-  if (report.applied.empty() && report.not_applied.empty()) TCPTERM_LOG(NOTICE, "reload: nothing changed\n");
+  if (report.applied.empty() && report.not_applied.empty())
+    TCPTERM_LOG(NOTICE, "reload: nothing changed\n");
   for (const std::string& line : report.applied) TCPTERM_LOG(NOTICE, "reload: %s\n", line.c_str());
-  for (const std::string& line : report.not_applied) TCPTERM_LOG(WARNING, "reload: %s\n", line.c_str());
+  for (const std::string& line : report.not_applied)
+    TCPTERM_LOG(WARNING, "reload: %s\n", line.c_str());
 }
 
 /// The config's worker lcores, or every enabled non-main lcore.
@@ -74,17 +80,19 @@ std::vector<unsigned> worker_lcores(const Config& config) {
     unsigned lcore;
     RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
     if (lcores.empty())
-      throw std::runtime_error("no worker lcores: give the EAL at least two, e.g. -l 0-1 (lcore 0 runs the "
-                               "control thread)");
+      throw std::runtime_error(
+          "no worker lcores: give the EAL at least two, e.g. -l 0-1 (lcore 0 runs the "
+          "control thread)");
     return lcores;
   }
   for (size_t i = 0; i < config.workers.size(); ++i) {
     unsigned lcore = config.workers[i];
     if (lcore == rte_get_main_lcore() || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(lcore)) {
-      throw std::runtime_error(config.source + ": workers[" + std::to_string(i) + "]: lcore " + std::to_string(lcore) +
-                               (lcore == rte_get_main_lcore() ? " is the main lcore, which runs the control thread"
-                                                              : " is not enabled in the EAL") +
-                               "; pass the worker lcores with -l, e.g. -l 0-" + std::to_string(lcore + (lcore == 0)));
+      throw std::runtime_error(
+          config.source + ": workers[" + std::to_string(i) + "]: lcore " + std::to_string(lcore) +
+          (lcore == rte_get_main_lcore() ? " is the main lcore, which runs the control thread"
+                                         : " is not enabled in the EAL") +
+          "; pass the worker lcores with -l, e.g. -l 0-" + std::to_string(lcore + (lcore == 0)));
     }
     lcores.push_back(lcore);
   }
@@ -99,14 +107,17 @@ void configure_kernel_sides(const Config& config, const dataplane::Dataplane& dp
     const dataplane::PortInfo& info = dp.ports()[i];
     if (!port.kernel_side.empty()) {
       if (info.kernel_interface.empty())
-        throw std::runtime_error("port " + port.device + ": kernel_side is set but the device has no kernel interface");
+        throw std::runtime_error("port " + port.device +
+                                 ": kernel_side is set but the device has no kernel interface");
       configure_kernel_interface(info.kernel_interface, port.kernel_side);
     }
     if (info.exception) {
       if (info.exception->kernel_interface.empty())
-        throw std::runtime_error("port " + port.device + ": exception device " + port.exception_device +
+        throw std::runtime_error("port " + port.device + ": exception device " +
+                                 port.exception_device +
                                  " has no kernel interface (is it a net_tap?)");
-      configure_kernel_interface(info.exception->kernel_interface, port.exception_kernel_side, info.mac.to_string());
+      configure_kernel_interface(info.exception->kernel_interface, port.exception_kernel_side,
+                                 info.mac.to_string());
     }
   }
 }
@@ -124,10 +135,13 @@ std::string describe_listeners(const Config& config) {
 void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t workers) {
   for (const dataplane::PortInfo& port : dp.ports()) {
     std::string addresses;
-    for (const InterfaceAddress& a : port.addresses) addresses += fmt::format(" {}", a.address.to_string());
-    std::string kernel = port.kernel_interface.empty() ? "" : fmt::format(", kernel side {}", port.kernel_interface);
+    for (const InterfaceAddress& a : port.addresses)
+      addresses += fmt::format(" {}", a.address.to_string());
+    std::string kernel =
+        port.kernel_interface.empty() ? "" : fmt::format(", kernel side {}", port.kernel_interface);
     fmt::print("tcpterm: serving on {}{} ({}) with {} worker{}, MAC {}{}\n", port.device, addresses,
-               describe_listeners(config), workers, workers == 1 ? "" : "s", port.mac.to_string(), kernel);
+               describe_listeners(config), workers, workers == 1 ? "" : "s", port.mac.to_string(),
+               kernel);
   }
   std::string v4, v6;
   for (const InterfaceAddress& a : dp.ports().front().addresses) {
@@ -152,8 +166,8 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
 /// tick it collects the workers' snapshots for telemetry and Prometheus,
 /// answers pending connection listings, applies SIGHUP reloads, and logs a
 /// stats line every interval.
-void serve_until_stopped(const std::string& path, Config& config, dataplane::Dataplane& dp, Telemetry& telemetry,
-                         PrometheusServer* prometheus) {
+void serve_until_stopped(const std::string& path, Config& config, dataplane::Dataplane& dp,
+                         Telemetry& telemetry, PrometheusServer* prometheus) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kTick = std::chrono::milliseconds(100);
   std::vector<dataplane::WorkerSnapshot> latest;
@@ -180,7 +194,8 @@ void serve_until_stopped(const std::string& path, Config& config, dataplane::Dat
       TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(sum_snapshots(latest)).c_str());
     }
     telemetry.publish(latest);
-    if (telemetry.connections_wanted()) telemetry.publish_connections(dp.snapshot(Telemetry::kMaxConnections));
+    if (telemetry.connections_wanted())
+      telemetry.publish_connections(dp.snapshot(Telemetry::kMaxConnections));
   }
 }
 
@@ -224,16 +239,18 @@ int run(int argc, char** argv) {
     Telemetry telemetry;
     std::unique_ptr<PrometheusServer> prometheus;
     if (config.prometheus.enabled)
-      prometheus = std::make_unique<PrometheusServer>(config.prometheus.address, config.prometheus.port);
+      prometheus =
+          std::make_unique<PrometheusServer>(config.prometheus.address, config.prometheus.port);
     dp.launch();
     print_ready(config, dp, lcores.size());
     if (prometheus)
-      std::printf("tcpterm: metrics at http://%s:%u/metrics\n", config.prometheus.address.to_string().c_str(),
-                  config.prometheus.port);
+      std::printf("tcpterm: metrics at http://%s:%u/metrics\n",
+                  config.prometheus.address.to_string().c_str(), config.prometheus.port);
     std::fflush(stdout);
     serve_until_stopped(options->config_path, config, dp, telemetry, prometheus.get());
 
-    std::printf("\ntcpterm: %s received, stopping\n", g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    std::printf("\ntcpterm: %s received, stopping\n",
+                g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
     dp.stop();
     std::printf("%s", format_totals(dp.totals()).c_str());
     dp.shutdown();
@@ -252,4 +269,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace tcpterm::control
 
-int main(int argc, char** argv) { return tcpterm::control::run(argc, argv); }
+int main(int argc, char** argv) {
+  return tcpterm::control::run(argc, argv);
+}

@@ -16,7 +16,9 @@ namespace tcpterm::control {
 
 namespace {
 
-void set_non_blocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_non_blocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 /// Best effort: a response larger than the socket buffer is cut short.
 void write_all(int fd, const std::string& text) {
@@ -48,14 +50,17 @@ PrometheusServer::PrometheusServer(const wire::IpAddress& address, uint16_t port
   }
   std::string where = "prometheus: " + address.to_string() + ":" + std::to_string(port);
   listen_fd_ = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error(where + ": cannot create a socket: " + std::strerror(errno));
+  if (listen_fd_ < 0)
+    throw std::runtime_error(where + ": cannot create a socket: " + std::strerror(errno));
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(listen_fd_, 16) != 0) {
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 ||
+      ::listen(listen_fd_, 16) != 0) {
     int error = errno;
     ::close(listen_fd_);
-    throw std::runtime_error(where + ": cannot listen: " + std::strerror(error) +
-                             " (is the address local and the port free? see prometheus.address/port)");
+    throw std::runtime_error(
+        where + ": cannot listen: " + std::strerror(error) +
+        " (is the address local and the port free? see prometheus.address/port)");
   }
   set_non_blocking(listen_fd_);
 }
@@ -101,13 +106,16 @@ bool PrometheusServer::serve(Client& client, const std::function<std::string()>&
   ssize_t n = ::recv(client.fd, buffer, sizeof(buffer), 0);
   if (n <= 0) return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   client.request.append(buffer, static_cast<size_t>(n));
-  if (client.request.find("\r\n\r\n") == std::string::npos && client.request.find("\n\n") == std::string::npos)
+  if (client.request.find("\r\n\r\n") == std::string::npos &&
+      client.request.find("\n\n") == std::string::npos)
     return client.request.size() < kMaxRequest;
-  bool metrics = client.request.rfind("GET /metrics ", 0) == 0 || client.request.rfind("GET / ", 0) == 0;
+  bool metrics =
+      client.request.rfind("GET /metrics ", 0) == 0 || client.request.rfind("GET / ", 0) == 0;
   std::string body = metrics ? render() : "not found: try /metrics\n";
-  std::string head = std::string(metrics ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 404 Not Found\r\n") +
-                     "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " + std::to_string(body.size()) +
-                     "\r\nConnection: close\r\n\r\n";
+  std::string head =
+      std::string(metrics ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.0 404 Not Found\r\n") +
+      "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n";
   write_all(client.fd, head + body);
   return false;
 }

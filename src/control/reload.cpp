@@ -13,7 +13,8 @@ bool contains(const std::vector<ListenerConfig>& list, const ListenerConfig& l) 
   return std::find(list.begin(), list.end(), l) != list.end();
 }
 
-void reload_listeners(Config& running, const Config& next, dataplane::Dataplane& dp, ReloadReport& report) {
+void reload_listeners(Config& running, const Config& next, dataplane::Dataplane& dp,
+                      ReloadReport& report) {
   size_t workers = dp.workers().size();
   std::vector<ListenerConfig> kept;
   for (const ListenerConfig& old : running.listeners) {
@@ -41,7 +42,8 @@ void reload_listeners(Config& running, const Config& next, dataplane::Dataplane&
       report.applied.push_back("listener " + l.to_string() + " added");
     } else {
       report.not_applied.push_back("listener " + l.to_string() + " could not be opened on " +
-                                   std::to_string(workers - done) + " of " + std::to_string(workers) +
+                                   std::to_string(workers - done) + " of " +
+                                   std::to_string(workers) +
                                    " workers (unknown app, or tcp.max_listeners reached)");
     }
   }
@@ -64,7 +66,8 @@ ReloadReport apply_reload(Config& running, const Config& next, dataplane::Datapl
   if (!(running.http == next.http)) {
     dp.run_on_workers([&](dataplane::WorkerCommand& c) {
       c.kind = dataplane::WorkerCommand::Kind::kSetHttp;
-      c.http = {next.http.status, next.http.content_type, next.http.body, next.http.max_request_head};
+      c.http = {next.http.status, next.http.content_type, next.http.body,
+                next.http.max_request_head};
     });
     running.http = next.http;
     report.applied.push_back("http response replaced");
@@ -76,7 +79,9 @@ ReloadReport apply_reload(Config& running, const Config& next, dataplane::Datapl
   if (running.log.stats_interval_s != next.log.stats_interval_s)
     report.applied.push_back("stats interval " + std::to_string(next.log.stats_interval_s) + " s");
   running.log = next.log;
-  for (const char* section : {"listeners", "http", "log"}) running.section_texts[section] = next.section_texts.count(section) ? next.section_texts.at(section) : "";
+  for (const char* section : {"listeners", "http", "log"})
+    running.section_texts[section] =
+        next.section_texts.count(section) ? next.section_texts.at(section) : "";
   return report;
 }
 

@@ -15,8 +15,10 @@ std::string format_totals(const dataplane::DataplaneTotals& totals) {
   out += "tcp engine:\n";
   totals.engine.for_each(line);
   const tcp::EngineOccupancy& o = totals.occupancy;
-  out += fmt::format("occupancy:\n  connections {}  syn_received {}  time_wait {}  buffers_in_use {}  listeners {}\n",
-                     o.connections, o.syn_received, o.time_wait, o.buffers_in_use, o.listeners);
+  out += fmt::format(
+      "occupancy:\n  connections {}  syn_received {}  time_wait {}  buffers_in_use {}  listeners "
+      "{}\n",
+      o.connections, o.syn_received, o.time_wait, o.buffers_in_use, o.listeners);
   return out;
 }
 
@@ -31,11 +33,12 @@ std::string format_stats_line(const dataplane::DataplaneTotals& totals) {
   const dataplane::DataplaneCounters& d = totals.dataplane;
   uint64_t drops = 0;
   for (uint64_t n : d.drops) drops += n;
-  return fmt::format("rx {} pkts, tx {} pkts, rx drops {}, tx drops {}; conns {} (time-wait {}), opened {}, "
-                     "segments in {} out {}, retransmits {}",
-                     d.rx_packets, d.tx_packets, drops, d.tx_ring_full + d.tx_no_mbuf + d.tx_no_neighbour,
-                     totals.occupancy.connections, totals.occupancy.time_wait, totals.engine.passive_opens,
-                     totals.engine.segments_in, totals.engine.segments_out, totals.engine.retransmits);
+  return fmt::format(
+      "rx {} pkts, tx {} pkts, rx drops {}, tx drops {}; conns {} (time-wait {}), opened {}, "
+      "segments in {} out {}, retransmits {}",
+      d.rx_packets, d.tx_packets, drops, d.tx_ring_full + d.tx_no_mbuf + d.tx_no_neighbour,
+      totals.occupancy.connections, totals.occupancy.time_wait, totals.engine.passive_opens,
+      totals.engine.segments_in, totals.engine.segments_out, totals.engine.retransmits);
 }
 
 }  // namespace tcpterm::control

@@ -92,12 +92,14 @@ Telemetry::Telemetry() {
   static bool registered = false;
   if (registered) return;
   registered = true;
-  rte_telemetry_register_cmd("/tcpterm/stats", Access::stats,
-                             "tcpterm counters summed over all workers, and occupancy. No parameters");
+  rte_telemetry_register_cmd(
+      "/tcpterm/stats", Access::stats,
+      "tcpterm counters summed over all workers, and occupancy. No parameters");
   rte_telemetry_register_cmd("/tcpterm/lcores", Access::lcores,
                              "tcpterm counters per worker lcore. No parameters");
-  rte_telemetry_register_cmd("/tcpterm/connections", Access::connections,
-                             "Live TCP connections (at most 512): lcore, local, remote, state. No parameters");
+  rte_telemetry_register_cmd(
+      "/tcpterm/connections", Access::connections,
+      "Live TCP connections (at most 512): lcore, local, remote, state. No parameters");
 }
 
 Telemetry::~Telemetry() {

@@ -22,11 +22,14 @@ YamlPath YamlPath::child(std::string_view name) const {
   return {source, key.empty() ? std::string(name) : key + "." + std::string(name)};
 }
 
-YamlPath YamlPath::index(size_t i) const { return {source, key + "[" + std::to_string(i) + "]"}; }
+YamlPath YamlPath::index(size_t i) const {
+  return {source, key + "[" + std::to_string(i) + "]"};
+}
 
 void YamlPath::fail(const YAML::Node& node, const std::string& problem) const {
   std::string where = source ? *source : std::string("config");
-  if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+  if (node.IsDefined() && node.Mark().line >= 0)
+    where += ":" + std::to_string(node.Mark().line + 1);
   throw ConfigError(where + ": " + (key.empty() ? std::string("top level") : key) + ": " + problem);
 }
 
@@ -114,7 +117,8 @@ InterfaceAddress read_interface_address(const YAML::Node& node, const YamlPath& 
   if (!address || !prefix_ok) path.fail(node, expected + describe(node));
   unsigned max_prefix = address->is_v4() ? 32 : 128;
   if (prefix > max_prefix || prefix == 0)
-    path.fail(node, "prefix length must be 1 to " + std::to_string(max_prefix) + ", got " + describe(node));
+    path.fail(node, "prefix length must be 1 to " + std::to_string(max_prefix) + ", got " +
+                        describe(node));
   return {*address, static_cast<uint8_t>(prefix)};
 }
 

@@ -22,7 +22,8 @@ int worker_entry(void* arg) {
 WorkerSettings worker_settings(const control::Config& config) {
   WorkerSettings s;
   s.engine = config.tcp;
-  s.http = {config.http.status, config.http.content_type, config.http.body, config.http.max_request_head};
+  s.http = {config.http.status, config.http.content_type, config.http.body,
+            config.http.max_request_head};
   s.rx_burst = config.dataplane.rx_burst;
   s.tx_burst = config.dataplane.tx_burst;
   s.idle_sleep_us = config.dataplane.idle_sleep_us;
@@ -54,27 +55,32 @@ Dataplane::Dataplane(const control::Config& config, const std::vector<unsigned>&
   }
   WorkerSettings settings = worker_settings(config);
   for (size_t i = 0; i < worker_lcores.size(); ++i) {
-    auto worker = std::make_unique<Worker>(worker_lcores[i], static_cast<uint16_t>(i), ports_, settings, counters_[i]);
+    auto worker = std::make_unique<Worker>(worker_lcores[i], static_cast<uint16_t>(i), ports_,
+                                           settings, counters_[i]);
     for (const control::ListenerConfig& l : config.listeners) {
       if (!worker->listen(l.address.value_or(wire::IpAddress{}), l.port, l.app)) {
         shutdown();
-        throw std::runtime_error("listener on port " + std::to_string(l.port) + " with app \"" + l.app +
-                                 "\" could not be opened: the app is not http, echo, discard or a registered "
-                                 "application, or tcp.max_listeners is too small");
+        throw std::runtime_error(
+            "listener on port " + std::to_string(l.port) + " with app \"" + l.app +
+            "\" could not be opened: the app is not http, echo, discard or a registered "
+            "application, or tcp.max_listeners is too small");
       }
     }
     workers_.push_back(std::move(worker));
   }
 }
 
-Dataplane::~Dataplane() { shutdown(); }
+Dataplane::~Dataplane() {
+  shutdown();
+}
 
 void Dataplane::launch() {
   for (auto& worker : workers_) {
     int rc = rte_eal_remote_launch(worker_entry, worker.get(), worker->lcore());
     if (rc != 0) {
       stop();
-      throw std::runtime_error("cannot launch a worker on lcore " + std::to_string(worker->lcore()) +
+      throw std::runtime_error("cannot launch a worker on lcore " +
+                               std::to_string(worker->lcore()) +
                                " (is it busy or not given to the EAL with -l?)");
     }
     running_ = true;
@@ -97,7 +103,8 @@ void Dataplane::shutdown() {
   ports_up_ = false;
 }
 
-void DataplaneTotals::add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o, const DataplaneCounters& d) {
+void DataplaneTotals::add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o,
+                          const DataplaneCounters& d) {
   engine.add(e);
   occupancy.connections += o.connections;
   occupancy.syn_received += o.syn_received;
@@ -115,7 +122,8 @@ DataplaneTotals Dataplane::totals() const {
   return totals;
 }
 
-std::vector<WorkerCommand*> Dataplane::exchange(std::vector<std::unique_ptr<WorkerCommand>> commands) {
+std::vector<WorkerCommand*> Dataplane::exchange(
+    std::vector<std::unique_ptr<WorkerCommand>> commands) {
   std::vector<WorkerCommand*> replies(workers_.size(), nullptr);
   std::vector<bool> sent(workers_.size(), false);
   for (size_t i = 0; i < workers_.size(); ++i) {

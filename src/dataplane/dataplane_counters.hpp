@@ -13,29 +13,29 @@
 
 namespace tcpterm::dataplane {
 
-#define TCPTERM_DATAPLANE_COUNTERS(X)                                              \
-  X(rx_packets)                                                                   \
-  X(rx_bytes)                                                                     \
-  X(tx_packets)                                                                   \
-  X(tx_bytes)                                                                     \
-  X(tx_ring_full)          /* rte_eth_tx_burst refused: frames freed */           \
-  X(tx_no_mbuf)            /* mbuf pool empty when building a frame */            \
-  X(tx_build_failed)       /* a frame did not fit an mbuf */                      \
-  X(tx_no_neighbour)       /* TCP segment dropped: next hop's MAC unknown */      \
-  X(tx_no_route)           /* no port owns the source address */                  \
-  X(arp_requests_in)                                                              \
-  X(arp_replies_in)                                                               \
-  X(arp_replies_out)                                                              \
-  X(arp_requests_out)                                                             \
-  X(icmp_echo_in)          /* ICMPv4 and ICMPv6 echo requests answered */         \
-  X(nd_solicitations_in)                                                          \
-  X(nd_advertisements_in)                                                         \
-  X(nd_advertisements_out)                                                        \
-  X(nd_solicitations_out)                                                         \
+#define TCPTERM_DATAPLANE_COUNTERS(X)                                                \
+  X(rx_packets)                                                                      \
+  X(rx_bytes)                                                                        \
+  X(tx_packets)                                                                      \
+  X(tx_bytes)                                                                        \
+  X(tx_ring_full)    /* rte_eth_tx_burst refused: frames freed */                    \
+  X(tx_no_mbuf)      /* mbuf pool empty when building a frame */                     \
+  X(tx_build_failed) /* a frame did not fit an mbuf */                               \
+  X(tx_no_neighbour) /* TCP segment dropped: next hop's MAC unknown */               \
+  X(tx_no_route)     /* no port owns the source address */                           \
+  X(arp_requests_in)                                                                 \
+  X(arp_replies_in)                                                                  \
+  X(arp_replies_out)                                                                 \
+  X(arp_requests_out)                                                                \
+  X(icmp_echo_in) /* ICMPv4 and ICMPv6 echo requests answered */                     \
+  X(nd_solicitations_in)                                                             \
+  X(nd_advertisements_in)                                                            \
+  X(nd_advertisements_out)                                                           \
+  X(nd_solicitations_out)                                                            \
   X(tcp_segments_in)       /* TCP segments for our addresses handed to the engine */ \
-  X(not_our_address)       /* IP packets to an address that is not ours */        \
-  X(exception_to_kernel)   /* frames not for tcpterm passed to the exception tap */ \
-  X(exception_from_kernel) /* frames from the exception tap sent out the port */  \
+  X(not_our_address)       /* IP packets to an address that is not ours */           \
+  X(exception_to_kernel)   /* frames not for tcpterm passed to the exception tap */  \
+  X(exception_from_kernel) /* frames from the exception tap sent out the port */     \
   X(idle_polls)            /* loop iterations that received nothing */
 
 struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
@@ -50,8 +50,7 @@ struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
 #define TCPTERM_VISIT_COUNTER(name) f(#name, name);
     TCPTERM_DATAPLANE_COUNTERS(TCPTERM_VISIT_COUNTER)
 #undef TCPTERM_VISIT_COUNTER
-    for (size_t i = 1; i < drops.size(); ++i)
-      f(drop_names()[i], drops[i]);
+    for (size_t i = 1; i < drops.size(); ++i) f(drop_names()[i], drops[i]);
   }
   /// Adds every counter of `other` into this one (for summing lcores).
   void add(const DataplaneCounters& other) {

@@ -48,7 +48,8 @@ class NeighbourCache {
   bool should_request(const wire::IpAddress& ip, uint64_t now_us, uint64_t interval_us) {
     Slot& s = slot_for(ip);
     if (s.state == State::kKnown && s.ip == ip) return false;
-    if (s.state == State::kRequested && s.ip == ip && now_us - s.requested_us < interval_us) return false;
+    if (s.state == State::kRequested && s.ip == ip && now_us - s.requested_us < interval_us)
+      return false;
     s.ip = ip;
     s.state = State::kRequested;
     s.requested_us = now_us;

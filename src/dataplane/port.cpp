@@ -21,11 +21,13 @@ constexpr uint32_t kMempoolCache = 256;
 constexpr uint16_t kFrameOverhead = RTE_ETHER_HDR_LEN + 4 /* VLAN */ + RTE_ETHER_CRC_LEN;
 
 [[noreturn]] void fail(const std::string& device, const std::string& what, int error) {
-  throw std::runtime_error("port " + device + ": " + what + ": " + rte_strerror(error < 0 ? -error : error));
+  throw std::runtime_error("port " + device + ": " + what + ": " +
+                           rte_strerror(error < 0 ? -error : error));
 }
 
 /// RSS over TCP flows with our key, when the PMD can.
-void configure_rss(const rte_eth_dev_info& info, uint16_t queues, rte_eth_conf& conf, PortInfo& port) {
+void configure_rss(const rte_eth_dev_info& info, uint16_t queues, rte_eth_conf& conf,
+                   PortInfo& port) {
   static uint8_t key[table::kDefaultRssKey.size()];
   std::copy(table::kDefaultRssKey.begin(), table::kDefaultRssKey.end(), key);
   uint64_t wanted = RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV6_TCP;
@@ -37,7 +39,8 @@ void configure_rss(const rte_eth_dev_info& info, uint16_t queues, rte_eth_conf& 
     conf.rx_adv_conf.rss_conf.rss_key = key;
     conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(key);
   }
-  if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH) conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+  if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH)
+    conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
   port.rss = true;
 }
 
@@ -52,7 +55,8 @@ void configure_offloads(const rte_eth_dev_info& info, rte_eth_conf& conf, PortIn
     conf.txmode.offloads |= tx;
     port.tx_checksum_offload = true;
   }
-  if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+  if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+    conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 }
 
 /// True when the device reports our key back, so its hash equals flow_hash.
@@ -61,7 +65,8 @@ bool rss_key_installed(uint16_t port_id) {
   rte_eth_rss_conf conf{};
   conf.rss_key = key;
   conf.rss_key_len = sizeof(key);
-  if (rte_eth_dev_rss_hash_conf_get(port_id, &conf) != 0 || conf.rss_key_len != sizeof(key)) return false;
+  if (rte_eth_dev_rss_hash_conf_get(port_id, &conf) != 0 || conf.rss_key_len != sizeof(key))
+    return false;
   return std::equal(std::begin(key), std::end(key), table::kDefaultRssKey.begin());
 }
 
@@ -77,18 +82,25 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   const std::string& dev = config.device;
 
   if (rte_eth_dev_get_port_by_name(dev.c_str(), &port.port_id) != 0) {
-    throw std::runtime_error("port " + dev + ": no such DPDK device; give it to the EAL before `--`, e.g. " +
-                             (dev.rfind("net_", 0) == 0 ? "--vdev=" + dev + (dev.rfind("net_tap", 0) == 0 ? ",iface=tcpterm0" : "")
-                                                        : "-a " + dev) +
-                             " (ports the EAL found: " + std::to_string(rte_eth_dev_count_avail()) + ")");
+    throw std::runtime_error(
+        "port " + dev + ": no such DPDK device; give it to the EAL before `--`, e.g. " +
+        (dev.rfind("net_", 0) == 0
+             ? "--vdev=" + dev + (dev.rfind("net_tap", 0) == 0 ? ",iface=tcpterm0" : "")
+             : "-a " + dev) +
+        " (ports the EAL found: " + std::to_string(rte_eth_dev_count_avail()) + ")");
   }
   rte_eth_dev_info info;
-  if (int rc = rte_eth_dev_info_get(port.port_id, &info); rc != 0) fail(dev, "cannot read device info", rc);
+  if (int rc = rte_eth_dev_info_get(port.port_id, &info); rc != 0)
+    fail(dev, "cannot read device info", rc);
   if (queues > info.max_rx_queues || queues > info.max_tx_queues) {
-    throw std::runtime_error("port " + dev + ": " + std::to_string(queues) + " workers need as many queue pairs, but the device has at most " +
-                             std::to_string(std::min(info.max_rx_queues, info.max_tx_queues)) +
-                             (dev.rfind("net_tap", 0) == 0 ? " (net_tap makes as many as configured; is the kernel tap multi-queue capable?)" : "") +
-                             "; use fewer workers");
+    throw std::runtime_error(
+        "port " + dev + ": " + std::to_string(queues) +
+        " workers need as many queue pairs, but the device has at most " +
+        std::to_string(std::min(info.max_rx_queues, info.max_tx_queues)) +
+        (dev.rfind("net_tap", 0) == 0
+             ? " (net_tap makes as many as configured; is the kernel tap multi-queue capable?)"
+             : "") +
+        "; use fewer workers");
   }
 
   rte_eth_conf conf{};
@@ -105,22 +117,31 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   int socket = rte_eth_dev_socket_id(port.port_id);
   if (socket < 0) socket = static_cast<int>(rte_socket_id());
 
-  uint32_t needed = queues * (rx_desc + tx_desc + dataplane.rx_burst + dataplane.tx_burst + kMempoolCache);
+  uint32_t needed =
+      queues * (rx_desc + tx_desc + dataplane.rx_burst + dataplane.tx_burst + kMempoolCache);
   if (dataplane.mbufs < needed) {
-    throw std::runtime_error("port " + dev + ": dataplane.mbufs is " + std::to_string(dataplane.mbufs) + " but " +
-                             std::to_string(queues) + " queue pairs of " + std::to_string(rx_desc) + "+" +
-                             std::to_string(tx_desc) + " descriptors need at least " + std::to_string(needed) +
-                             "; raise dataplane.mbufs or lower dataplane.rx_descriptors/tx_descriptors");
+    throw std::runtime_error(
+        "port " + dev + ": dataplane.mbufs is " + std::to_string(dataplane.mbufs) + " but " +
+        std::to_string(queues) + " queue pairs of " + std::to_string(rx_desc) + "+" +
+        std::to_string(tx_desc) + " descriptors need at least " + std::to_string(needed) +
+        "; raise dataplane.mbufs or lower dataplane.rx_descriptors/tx_descriptors");
   }
-  uint16_t data_room = static_cast<uint16_t>(std::max<uint32_t>(RTE_MBUF_DEFAULT_BUF_SIZE, config.mtu + kFrameOverhead + RTE_PKTMBUF_HEADROOM));
+  uint16_t data_room = static_cast<uint16_t>(std::max<uint32_t>(
+      RTE_MBUF_DEFAULT_BUF_SIZE, config.mtu + kFrameOverhead + RTE_PKTMBUF_HEADROOM));
   std::string pool_name = "tcpterm_p" + std::to_string(port.port_id);
-  port.pool = rte_pktmbuf_pool_create(pool_name.c_str(), dataplane.mbufs, kMempoolCache, 0, data_room, socket);
-  if (!port.pool) fail(dev, "cannot create a pool of " + std::to_string(dataplane.mbufs) + " mbufs (with --no-huge, raise -m)", rte_errno);
+  port.pool = rte_pktmbuf_pool_create(pool_name.c_str(), dataplane.mbufs, kMempoolCache, 0,
+                                      data_room, socket);
+  if (!port.pool)
+    fail(dev,
+         "cannot create a pool of " + std::to_string(dataplane.mbufs) +
+             " mbufs (with --no-huge, raise -m)",
+         rte_errno);
 
   for (uint16_t q = 0; q < queues; ++q) {
     rte_eth_rxconf rxconf = info.default_rxconf;
     rxconf.offloads = conf.rxmode.offloads;
-    if (int rc = rte_eth_rx_queue_setup(port.port_id, q, rx_desc, socket, &rxconf, port.pool); rc != 0)
+    if (int rc = rte_eth_rx_queue_setup(port.port_id, q, rx_desc, socket, &rxconf, port.pool);
+        rc != 0)
       fail(dev, "cannot set up RX queue " + std::to_string(q), rc);
     rte_eth_txconf txconf = info.default_txconf;
     txconf.offloads = conf.txmode.offloads;
@@ -131,7 +152,8 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   rte_eth_allmulticast_enable(port.port_id);  // IPv6 solicited-node multicast for ND; best effort
 
   rte_ether_addr mac;
-  if (int rc = rte_eth_macaddr_get(port.port_id, &mac); rc != 0) fail(dev, "cannot read the MAC address", rc);
+  if (int rc = rte_eth_macaddr_get(port.port_id, &mac); rc != 0)
+    fail(dev, "cannot read the MAC address", rc);
   port.mac = wire::MacAddress::from_bytes(mac.addr_bytes);
   port.rss_hash_is_flow_hash = port.rss && rss_key_installed(port.port_id);
   char name[IF_NAMESIZE] = {};

@@ -25,12 +25,12 @@ struct PortInfo {
   std::vector<wire::IpAddress> gateways;
   uint16_t mtu = 1500;
   rte_mempool* pool = nullptr;
-  bool rx_checksum_offload = false;   // RX IPv4/TCP checksum flags are trustworthy
-  bool tx_checksum_offload = false;   // NIC fills IPv4 and TCP checksums
-  bool rss = false;                   // queues spread by RSS
-  bool rss_hash_is_flow_hash = false; // mbuf RSS hash == table::flow_hash (our key read back)
-  std::string kernel_interface;       // net_tap: the kernel's interface name
-  const PortInfo* exception = nullptr; // exception path tap for this port, if any
+  bool rx_checksum_offload = false;     // RX IPv4/TCP checksum flags are trustworthy
+  bool tx_checksum_offload = false;     // NIC fills IPv4 and TCP checksums
+  bool rss = false;                     // queues spread by RSS
+  bool rss_hash_is_flow_hash = false;   // mbuf RSS hash == table::flow_hash (our key read back)
+  std::string kernel_interface;         // net_tap: the kernel's interface name
+  const PortInfo* exception = nullptr;  // exception path tap for this port, if any
 };
 
 /// Finds, configures and starts `config`'s device with `queues` queue pairs.

@@ -6,15 +6,25 @@
 
 namespace tcpterm {
 
-size_t Stream::send(std::span<const uint8_t> data) { return worker_->engine().send(connection_, data); }
+size_t Stream::send(std::span<const uint8_t> data) {
+  return worker_->engine().send(connection_, data);
+}
 
-size_t Stream::send_space() const { return worker_->engine().send_space(connection_); }
+size_t Stream::send_space() const {
+  return worker_->engine().send_space(connection_);
+}
 
-void Stream::shutdown_write() { worker_->engine().shutdown_write(connection_); }
+void Stream::shutdown_write() {
+  worker_->engine().shutdown_write(connection_);
+}
 
-void Stream::close() { worker_->close_connection(connection_); }
+void Stream::close() {
+  worker_->close_connection(connection_);
+}
 
-void Stream::abort() { worker_->engine().abort(connection_); }
+void Stream::abort() {
+  worker_->engine().abort(connection_);
+}
 
 Endpoint Stream::local() const {
   const table::FlowKey& key = worker_->engine().key(connection_);
@@ -26,6 +36,8 @@ Endpoint Stream::remote() const {
   return {key.remote_address, key.remote_port};
 }
 
-uint64_t& Stream::context() { return worker_->engine().app_context(connection_); }
+uint64_t& Stream::context() {
+  return worker_->engine().app_context(connection_);
+}
 
 }  // namespace tcpterm

@@ -29,7 +29,9 @@ struct Worker::PortQueue {
 
 namespace {
 
-std::span<uint8_t> mbuf_bytes(rte_mbuf* m) { return {rte_pktmbuf_mtod(m, uint8_t*), m->data_len}; }
+std::span<uint8_t> mbuf_bytes(rte_mbuf* m) {
+  return {rte_pktmbuf_mtod(m, uint8_t*), m->data_len};
+}
 
 /// All-nodes multicast ff02::1 (RFC 4291 2.7.1).
 wire::IpAddress all_nodes() {
@@ -40,12 +42,14 @@ wire::IpAddress all_nodes() {
   return a;
 }
 
-CloseReason public_reason(tcp::CloseReason r) { return static_cast<CloseReason>(r); }
+CloseReason public_reason(tcp::CloseReason r) {
+  return static_cast<CloseReason>(r);
+}
 
 }  // namespace
 
-Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports, const WorkerSettings& settings,
-               DataplaneCounters& counters)
+Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
+               const WorkerSettings& settings, DataplaneCounters& counters)
     : lcore_(lcore),
       queue_(queue),
       settings_(settings),
@@ -139,8 +143,10 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
   wire::ParseOptions options;
   options.local_mac = port.info->mac;
   if (port.info->rx_checksum_offload) {
-    options.ipv4_checksum_verified = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
-    options.l4_checksum_verified = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+    options.ipv4_checksum_verified =
+        (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+    options.l4_checksum_verified =
+        (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
   }
   std::span<const uint8_t> frame = mbuf_bytes(m);
   wire::ParseResult r = wire::parse_frame(frame, options);
@@ -211,7 +217,8 @@ void Worker::forward_from_kernel(PortQueue& exception, rte_mbuf* m) {
 
 // RFC 826 "Packet Reception": merge the sender, then answer requests for us.
 // Returns true when the packet is about an address that is not ours.
-bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame) {
+bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r,
+                        std::span<const uint8_t> frame) {
   if (r.source_ip != wire::IpAddress::v4(0)) neighbours_.learn(r.source_ip, r.arp_sender_mac);
   bool ours = is_ours(port, r.destination_ip);
   if (r.arp_operation == wire::ArpOperation::kReply) {
@@ -224,7 +231,8 @@ bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<c
   rte_mbuf* out = request.ok() ? allocate_frame(port) : nullptr;
   if (!out) return false;
   std::optional<uint16_t> vlan = r.has_vlan ? std::optional<uint16_t>(r.vlan_id) : std::nullopt;
-  size_t length = wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip, request.view, vlan);
+  size_t length =
+      wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip, request.view, vlan);
   send_frame(port, out, length);
   if (length) ++counters_.arp_replies_out;
   return false;
@@ -234,8 +242,8 @@ bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<c
 void Worker::reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m) {
   ++counters_.icmp_echo_in;
   uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
-  r.source_mac.store(frame);           // destination MAC
-  port.info->mac.store(frame + 6);     // source MAC
+  r.source_mac.store(frame);        // destination MAC
+  port.info->mac.store(frame + 6);  // source MAC
   uint8_t* l3 = frame + r.l3_offset;
   if (r.kind == wire::PacketKind::kIcmpv4Echo) {
     // Swapping the addresses leaves the IPv4 header checksum unchanged.
@@ -257,7 +265,8 @@ void Worker::reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rt
 bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   ++counters_.nd_solicitations_in;
   bool from_unspecified = wire::is_ipv6_unspecified(r.source_ip);
-  if (r.has_link_layer_address && !from_unspecified) neighbours_.learn(r.source_ip, r.link_layer_address);
+  if (r.has_link_layer_address && !from_unspecified)
+    neighbours_.learn(r.source_ip, r.link_layer_address);
   if (!is_ours(port, r.neighbour_target)) return true;
   rte_mbuf* out = allocate_frame(port);
   if (!out) return false;
@@ -265,7 +274,7 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   wire::IpAddress destination = from_unspecified ? all_nodes() : r.source_ip;
   wire::EthernetHeaderSpec eth;
   eth.source = port.info->mac;
-  eth.destination = from_unspecified ? wire::ipv6_multicast_mac(destination)
+  eth.destination = from_unspecified           ? wire::ipv6_multicast_mac(destination)
                     : r.has_link_layer_address ? r.link_layer_address
                                                : r.source_mac;
   eth.ethertype = wire::ethertype::kIpv6;
@@ -273,11 +282,13 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   eth.vlan_id = r.vlan_id;
   std::span<uint8_t> bytes = mbuf_bytes(out);
   size_t l2 = wire::build_ethernet_header(bytes, eth);
-  uint8_t flags = wire::neighbour_flag::kOverride | (from_unspecified ? 0 : wire::neighbour_flag::kSolicited);
-  size_t l4 = wire::build_neighbour_advertisement(bytes.subspan(l2 + wire::kIpv6HeaderSize), r.neighbour_target,
-                                                  destination, r.neighbour_target, port.info->mac, flags);
-  wire::Ipv6HeaderSpec ip{r.neighbour_target, destination, wire::ip_protocol::kIcmpv6, static_cast<uint16_t>(l4),
-                          wire::kNeighbourDiscoveryHopLimit};
+  uint8_t flags =
+      wire::neighbour_flag::kOverride | (from_unspecified ? 0 : wire::neighbour_flag::kSolicited);
+  size_t l4 = wire::build_neighbour_advertisement(bytes.subspan(l2 + wire::kIpv6HeaderSize),
+                                                  r.neighbour_target, destination,
+                                                  r.neighbour_target, port.info->mac, flags);
+  wire::Ipv6HeaderSpec ip{r.neighbour_target, destination, wire::ip_protocol::kIcmpv6,
+                          static_cast<uint16_t>(l4), wire::kNeighbourDiscoveryHopLimit};
   size_t l3 = wire::build_ipv6_header(bytes.subspan(l2), ip);
   send_frame(port, out, l2 && l3 && l4 ? l2 + l3 + l4 : 0);
   if (l4) ++counters_.nd_advertisements_out;
@@ -293,8 +304,9 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_m
   seg.key.remote_port = r.source_port;
   seg.key.local_port = r.destination_port;
   // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
-  seg.hash = port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss
-                                                                                       : table::flow_hash(seg.key);
+  seg.hash = port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+                 ? m->hash.rss
+                 : table::flow_hash(seg.key);
   seg.seq = tcp::SeqNum(r.sequence_number);
   seg.ack = tcp::SeqNum(r.acknowledgment_number);
   seg.flags = r.tcp_flags;
@@ -356,7 +368,8 @@ void Worker::take_snapshot(WorkerCommand& command) const {
     const tcp::Tcb& tcb = engine_->tcb(c);
     if (tcb.state == tcp::TcpState::kClosed) continue;
     --live;
-    command.connections.push_back({tcb.key, tcb.state, tcb.app_id, tcb.srtt_us, tcb.cwnd, tcb.snd_wnd});
+    command.connections.push_back(
+        {tcb.key, tcb.state, tcb.app_id, tcb.srtt_us, tcb.cwnd, tcb.snd_wnd});
   }
 }
 
@@ -385,15 +398,17 @@ void Worker::emit(const tcp::OutSegment& s) {
   spec.window = s.window;
   spec.options = &s.options;
   spec.payload = s.payload;
-  spec.checksum_mode = port->info->tx_checksum_offload ? wire::ChecksumMode::kOffload : wire::ChecksumMode::kSoftware;
+  spec.checksum_mode = port->info->tx_checksum_offload ? wire::ChecksumMode::kOffload
+                                                       : wire::ChecksumMode::kSoftware;
   size_t length = wire::build_tcp_frame(mbuf_bytes(m), spec);
   if (length && port->info->tx_checksum_offload) {
     wire::TcpFrameLayout layout = wire::tcp_frame_layout(spec);
     m->l2_len = layout.l2_length;
     m->l3_len = layout.l3_length;
     m->l4_len = layout.l4_header_length;
-    m->ol_flags = RTE_MBUF_F_TX_TCP_CKSUM |
-                  (spec.source_ip.is_v4() ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM : RTE_MBUF_F_TX_IPV6);
+    m->ol_flags =
+        RTE_MBUF_F_TX_TCP_CKSUM |
+        (spec.source_ip.is_v4() ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM : RTE_MBUF_F_TX_IPV6);
   }
   send_frame(*port, m, length);
 }
@@ -403,7 +418,9 @@ void Worker::on_accept(tcp::ConnRef c, uint16_t app_id) {
   apps_.on_accept(app_id, stream);
 }
 
-void Worker::on_connected(tcp::ConnRef c, uint16_t app_id) { on_accept(c, app_id); }
+void Worker::on_connected(tcp::ConnRef c, uint16_t app_id) {
+  on_accept(c, app_id);
+}
 
 size_t Worker::on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
   Stream stream(*this, c);
@@ -458,7 +475,8 @@ const wire::MacAddress* Worker::resolve(PortQueue& port, const wire::IpAddress& 
     if (const wire::MacAddress* mac = neighbours_.find(*next_hop)) return mac;
   }
   ++counters_.tx_no_neighbour;  // the segment is lost; TCP retransmits once the MAC is known
-  if (neighbours_.should_request(*next_hop, now_us_, kNeighbourRequestIntervalUs)) request_neighbour(port, *next_hop);
+  if (neighbours_.should_request(*next_hop, now_us_, kNeighbourRequestIntervalUs))
+    request_neighbour(port, *next_hop);
   return nullptr;
 }
 
@@ -484,8 +502,8 @@ void Worker::request_neighbour(PortQueue& port, const wire::IpAddress& next_hop)
   eth.destination = wire::ipv6_multicast_mac(group);
   eth.ethertype = wire::ethertype::kIpv6;
   size_t l2 = wire::build_ethernet_header(bytes, eth);
-  size_t l4 = wire::build_neighbour_solicitation(bytes.subspan(l2 + wire::kIpv6HeaderSize), *source, group,
-                                                 next_hop, port.info->mac);
+  size_t l4 = wire::build_neighbour_solicitation(bytes.subspan(l2 + wire::kIpv6HeaderSize), *source,
+                                                 group, next_hop, port.info->mac);
   wire::Ipv6HeaderSpec ip{*source, group, wire::ip_protocol::kIcmpv6, static_cast<uint16_t>(l4),
                           wire::kNeighbourDiscoveryHopLimit};
   size_t l3 = wire::build_ipv6_header(bytes.subspan(l2), ip);
@@ -522,7 +540,8 @@ void Worker::flush(PortQueue& port) {
   if (port.tx_count == 0) return;
   uint64_t bytes = 0;  // summed first: the PMD may free sent mbufs at once
   for (size_t i = 0; i < port.tx_count; ++i) bytes += port.tx[i]->pkt_len;
-  uint16_t sent = rte_eth_tx_burst(port.info->port_id, queue_, port.tx.data(), static_cast<uint16_t>(port.tx_count));
+  uint16_t sent = rte_eth_tx_burst(port.info->port_id, queue_, port.tx.data(),
+                                   static_cast<uint16_t>(port.tx_count));
   for (size_t i = sent; i < port.tx_count; ++i) {
     ++counters_.tx_ring_full;
     bytes -= port.tx[i]->pkt_len;

@@ -46,8 +46,8 @@ class Worker {
 
   /// Builds the worker for `queue` on every port in `ports` (which must
   /// outlive it). Control path: allocates the engine and tables.
-  Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports, const WorkerSettings& settings,
-         DataplaneCounters& counters);
+  Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
+         const WorkerSettings& settings, DataplaneCounters& counters);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
   ~Worker();

@@ -33,10 +33,10 @@ struct ConnectionInfo {
 
 struct WorkerCommand {
   enum class Kind : uint8_t {
-    kSnapshot,     // copy the counters (and up to max_connections connections)
-    kListen,       // open listener (address, port, app)
-    kUnlisten,     // close listener on port
-    kSetHttp,      // replace the HTTP responses
+    kSnapshot,  // copy the counters (and up to max_connections connections)
+    kListen,    // open listener (address, port, app)
+    kUnlisten,  // close listener on port
+    kSetHttp,   // replace the HTTP responses
   };
   Kind kind = Kind::kSnapshot;
   // kListen / kUnlisten

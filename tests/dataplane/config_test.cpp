@@ -106,58 +106,77 @@ TEST(Config, SectionTextsTellWhatChanged) {
 
 TEST(Config, UnknownKeyIsNamed) {
   EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
-            "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, exception, gateway, "
+            "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, "
+            "exception, gateway, "
             "kernel_side, mtu)");
-  EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,")).find("tcp.max_conections: unknown key"),
+  EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,"))
+                .find("tcp.max_conections: unknown key"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(kGood) + "listners: []\n").find("listners: unknown key"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kGood) + "listners: []\n").find("listners: unknown key"),
+            std::string::npos);
 }
 
 TEST(Config, OutOfRangeNumberIsNamed) {
   EXPECT_EQ(error_of(good_with("mtu: 1500", "mtu: 100000")),
             "test.yaml:7: ports[0].mtu: expected a whole number from 576 to 9000, got \"100000\"");
-  EXPECT_NE(error_of(good_with("{ port: 80,", "{ port: -1,")).find("listeners[0].port: expected a whole number"),
+  EXPECT_NE(error_of(good_with("{ port: 80,", "{ port: -1,"))
+                .find("listeners[0].port: expected a whole number"),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: lots")).find("dataplane.rx_burst"), std::string::npos);
+  EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: lots")).find("dataplane.rx_burst"),
+            std::string::npos);
 }
 
 TEST(Config, BadAddressIsNamed) {
-  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.300/24,")).find("ports[0].addresses[0]: expected ADDRESS/PREFIX"),
+  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.300/24,"))
+                .find("ports[0].addresses[0]: expected ADDRESS/PREFIX"),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.2,")).find("ports[0].addresses[0]"), std::string::npos);
-  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.2/33,")).find("prefix length must be 1 to 32"),
+  EXPECT_NE(error_of(good_with("10.7.0.2/24,", "10.7.0.2,")).find("ports[0].addresses[0]"),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("gateway: 10.7.0.1", "gateway: 10.9.0.1")).find("not on the link"), std::string::npos);
+  EXPECT_NE(
+      error_of(good_with("10.7.0.2/24,", "10.7.0.2/33,")).find("prefix length must be 1 to 32"),
+      std::string::npos);
+  EXPECT_NE(error_of(good_with("gateway: 10.7.0.1", "gateway: 10.9.0.1")).find("not on the link"),
+            std::string::npos);
 }
 
 TEST(Config, BadChoiceListsTheChoices) {
   EXPECT_NE(error_of(good_with("syn_cookies: always", "syn_cookies: sometimes"))
                 .find("tcp.syn_cookies: expected one of off, auto, always, got \"sometimes\""),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("sack: false", "sack: maybe")).find("tcp.sack: expected true or false"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(good_with("sack: false", "sack: maybe")).find("tcp.sack: expected true or false"),
+      std::string::npos);
 }
 
 TEST(Config, MissingRequiredKeys) {
-  EXPECT_NE(error_of("listeners: []").find("ports: at least one port is required"), std::string::npos);
-  EXPECT_NE(error_of("ports: [{addresses: [10.0.0.2/24]}]").find("ports[0]: device is required"), std::string::npos);
-  EXPECT_NE(error_of("ports: [{device: x}]").find("ports[0]: addresses is required"), std::string::npos);
-  EXPECT_NE(error_of(good_with("{ port: 9, app: discard }", "{ port: 9 }")).find("listeners[2]: app is required"),
+  EXPECT_NE(error_of("listeners: []").find("ports: at least one port is required"),
+            std::string::npos);
+  EXPECT_NE(error_of("ports: [{addresses: [10.0.0.2/24]}]").find("ports[0]: device is required"),
+            std::string::npos);
+  EXPECT_NE(error_of("ports: [{device: x}]").find("ports[0]: addresses is required"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("{ port: 9, app: discard }", "{ port: 9 }"))
+                .find("listeners[2]: app is required"),
             std::string::npos);
 }
 
 TEST(Config, ExceptionPath) {
-  Config c = parse_config(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap1, kernel_side: [10.7.0.3/24] }"),
-                          "test.yaml");
+  Config c = parse_config(
+      good_with("    mtu: 1500",
+                "    mtu: 1500\n    exception: { device: net_tap1, kernel_side: [10.7.0.3/24] }"),
+      "test.yaml");
   EXPECT_EQ(c.ports[0].exception_device, "net_tap1");
   ASSERT_EQ(c.ports[0].exception_kernel_side.size(), 1u);
-  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { kernel_side: [10.7.0.3/24] }"))
+  EXPECT_NE(error_of(good_with("    mtu: 1500",
+                               "    mtu: 1500\n    exception: { kernel_side: [10.7.0.3/24] }"))
                 .find("ports[0].exception: device is required"),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap0 }"))
-                .find("ports[0].exception.device: must be a net_tap device other than the port itself"),
-            std::string::npos);
-  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap1, mac: x }"))
+  EXPECT_NE(
+      error_of(good_with("    mtu: 1500", "    mtu: 1500\n    exception: { device: net_tap0 }"))
+          .find("ports[0].exception.device: must be a net_tap device other than the port itself"),
+      std::string::npos);
+  EXPECT_NE(error_of(good_with("    mtu: 1500",
+                               "    mtu: 1500\n    exception: { device: net_tap1, mac: x }"))
                 .find("ports[0].exception.mac: unknown key"),
             std::string::npos);
 }
@@ -169,9 +188,11 @@ TEST(Config, CrossChecks) {
   EXPECT_NE(error_of(good_with("address: 10.7.0.2 }", "address: 10.7.0.3 }"))
                 .find("address 10.7.0.3 is not one of the ports' addresses"),
             std::string::npos);
-  EXPECT_NE(error_of(good_with("workers: [1, 2]", "workers: [1, 1]")).find("lcore 1 is listed twice"),
-            std::string::npos);
-  EXPECT_NE(error_of(good_with("device: net_tap0", "device: 0000:01:00.0")).find("only net_tap devices have a kernel side"),
+  EXPECT_NE(
+      error_of(good_with("workers: [1, 2]", "workers: [1, 1]")).find("lcore 1 is listed twice"),
+      std::string::npos);
+  EXPECT_NE(error_of(good_with("device: net_tap0", "device: 0000:01:00.0"))
+                .find("only net_tap devices have a kernel side"),
             std::string::npos);
 }
 
@@ -180,7 +201,8 @@ TEST(Config, WrongShapes) {
   EXPECT_NE(error_of(good_with("log: { level: debug, stats_interval_s: 0 }", "log: 3"))
                 .find("log: expected a map of keys, got \"3\""),
             std::string::npos);
-  EXPECT_NE(error_of("ports: [{device: x, addresses: {a: 1}}]").find("ports[0].addresses: expected a list"),
+  EXPECT_NE(error_of("ports: [{device: x, addresses: {a: 1}}]")
+                .find("ports[0].addresses: expected a list"),
             std::string::npos);
 }
 
@@ -190,7 +212,8 @@ TEST(Config, MissingFileIsNamed) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "/nonexistent/tcpterm.yaml: cannot open the config file (does it exist and is it readable?)");
+              "/nonexistent/tcpterm.yaml: cannot open the config file (does it exist and is it "
+              "readable?)");
   }
 }
 

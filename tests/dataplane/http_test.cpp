@@ -33,7 +33,9 @@ struct FakeStream {
   uint64_t& context() { return context_word; }
 };
 
-HttpRequestHead parse(const std::string& text) { return parse_http_request_head(bytes(text)); }
+HttpRequestHead parse(const std::string& text) {
+  return parse_http_request_head(bytes(text));
+}
 
 using Status = HttpRequestHead::Status;
 
@@ -73,10 +75,13 @@ TEST(HttpRequest, BareLineFeedsAndLeadingEmptyLines) {
 
 TEST(HttpRequest, ContentLength) {
   EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n").body_length, 5u);
-  EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n").status, Status::kComplete);
-  EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n").status, Status::kMalformed);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n").status,
+            Status::kComplete);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n").status,
+            Status::kMalformed);
   EXPECT_EQ(parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n").status, Status::kMalformed);
-  EXPECT_EQ(parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").status, Status::kMalformed);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").status,
+            Status::kMalformed);
 }
 
 TEST(HttpRequest, Malformed) {
@@ -84,7 +89,8 @@ TEST(HttpRequest, Malformed) {
   EXPECT_EQ(parse("GET / HTTP/2.0\r\n\r\n").status, Status::kMalformed);
   EXPECT_EQ(parse("G(T / HTTP/1.1\r\n\r\n").status, Status::kMalformed);
   EXPECT_EQ(parse("GET  HTTP/1.1\r\n\r\n").status, Status::kMalformed);
-  EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost : x\r\n\r\n").status, Status::kMalformed);  // RFC 9112 5.1
+  EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost : x\r\n\r\n").status,
+            Status::kMalformed);  // RFC 9112 5.1
   EXPECT_EQ(parse("GET / HTTP/1.1\r\nno colon\r\n\r\n").status, Status::kMalformed);
   EXPECT_EQ(parse("\x16\x03\x01 binary\r\n\r\n").status, Status::kMalformed);
 }
@@ -98,7 +104,8 @@ class HttpResponderTest : public ::testing::Test {
 
   size_t feed(const std::string& text) { return responder.on_data(stream, bytes(text)); }
   static std::string response(const char* connection) {
-    std::string r = "HTTP/1.1 200 OK\r\nServer: tcpterm\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n";
+    std::string r =
+        "HTTP/1.1 200 OK\r\nServer: tcpterm\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n";
     if (connection) r += std::string("Connection: ") + connection + "\r\n";
     return r + "\r\nhello\n";
   }
@@ -140,7 +147,8 @@ TEST_F(HttpResponderTest, PartialHeadWaitsForMore) {
 }
 
 TEST_F(HttpResponderTest, PipelinedRequestsAnsweredInOrder) {
-  std::string reqs = "GET /a HTTP/1.1\r\n\r\nHEAD /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\nConnection: close\r\n\r\n";
+  std::string reqs =
+      "GET /a HTTP/1.1\r\n\r\nHEAD /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\nConnection: close\r\n\r\n";
   EXPECT_EQ(feed(reqs), reqs.size());
   std::string head_only = response(nullptr).substr(0, response(nullptr).size() - 6);
   EXPECT_EQ(stream.sent, response(nullptr) + head_only + response("close"));

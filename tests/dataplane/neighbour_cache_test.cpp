@@ -7,7 +7,9 @@
 namespace tcpterm::dataplane {
 namespace {
 
-wire::MacAddress mac(uint8_t last) { return wire::MacAddress{{0x02, 0, 0, 0, 0, last}}; }
+wire::MacAddress mac(uint8_t last) {
+  return wire::MacAddress{{0x02, 0, 0, 0, 0, last}};
+}
 
 TEST(NeighbourCache, LearnsAndRefreshes) {
   NeighbourCache cache(16);
@@ -35,7 +37,8 @@ TEST(NeighbourCache, RequestsAreRateLimitedPerAddress) {
 
 TEST(NeighbourCache, FullCacheStillLearns) {
   NeighbourCache cache(16);
-  for (uint32_t i = 0; i < 1000; ++i) cache.learn(wire::IpAddress::v4(0x0a000000 + i), mac(static_cast<uint8_t>(i)));
+  for (uint32_t i = 0; i < 1000; ++i)
+    cache.learn(wire::IpAddress::v4(0x0a000000 + i), mac(static_cast<uint8_t>(i)));
   wire::IpAddress last = wire::IpAddress::v4(0x0a000000 + 999);
   ASSERT_NE(cache.find(last), nullptr);
   EXPECT_EQ(*cache.find(last), mac(static_cast<uint8_t>(999)));

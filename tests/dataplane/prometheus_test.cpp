@@ -22,11 +22,15 @@ TEST(PrometheusMetrics, OneSamplePerLcore) {
             std::string::npos);
   EXPECT_NE(text.find("tcpterm_drop_tcp_bad_checksum_total{lcore=\"1\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("tcpterm_passive_opens_total{lcore=\"1\"} 4\n"), std::string::npos);
-  EXPECT_NE(text.find("# TYPE tcpterm_connections gauge\ntcpterm_connections{lcore=\"1\"} 2\n"), std::string::npos);
-  EXPECT_EQ(text.find("# TYPE tcpterm_rx_packets_total counter", 10), std::string::npos);  // one TYPE line
+  EXPECT_NE(text.find("# TYPE tcpterm_connections gauge\ntcpterm_connections{lcore=\"1\"} 2\n"),
+            std::string::npos);
+  EXPECT_EQ(text.find("# TYPE tcpterm_rx_packets_total counter", 10),
+            std::string::npos);  // one TYPE line
 }
 
-TEST(PrometheusMetrics, NoWorkersNoSamples) { EXPECT_EQ(render_prometheus_metrics({}), ""); }
+TEST(PrometheusMetrics, NoWorkersNoSamples) {
+  EXPECT_EQ(render_prometheus_metrics({}), "");
+}
 
 }  // namespace
 }  // namespace tcpterm::control
