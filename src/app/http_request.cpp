@@ -95,7 +95,7 @@ bool apply_content_length(std::string_view value, bool& seen, HttpRequestHead& h
 HttpRequestHead parse_http_request_head(std::span<const uint8_t> bytes) {
   HttpRequestHead head;
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  const size_t total = text.size();
+  size_t total = text.size();
   std::string_view line;
   do {  // RFC 9112 2.2: ignore empty lines before the request line
     if (!next_line(text, line)) return head;
