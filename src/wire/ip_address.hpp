@@ -41,10 +41,11 @@ struct IpAddress {
     return a;
   }
 
-  constexpr bool is_v4() const {
-    for (int i = 0; i < 10; ++i)
-      if (bytes[i] != 0) return false;
-    return bytes[10] == 0xff && bytes[11] == 0xff;
+  /// True for an IPv4-mapped address. Two loads and compares on the fast
+  /// path (it runs several times per SYN).
+  bool is_v4() const {
+    static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return std::memcmp(bytes.data(), kMappedPrefix, sizeof kMappedPrefix) == 0;
   }
   constexpr uint32_t v4_host_order() const {
     return (uint32_t{bytes[12]} << 24) | (uint32_t{bytes[13]} << 16) |
