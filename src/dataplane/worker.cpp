@@ -57,7 +57,7 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
       neighbours_(settings.neighbour_entries),
       apps_(settings.http),
       rx_mbufs_(settings.rx_burst),
-      tsc_hz_(rte_get_tsc_hz()) {
+      us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()) {
   ports_.reserve(ports.size() * 2);  // PortQueues point at each other
   for (const PortInfo& info : ports) {
     PortQueue& p = ports_.emplace_back();
@@ -86,8 +86,11 @@ bool Worker::listen(const wire::IpAddress& address, uint16_t port, std::string_v
   return app_id && engine_->listen(address, port, *app_id);
 }
 
+// Microseconds from the TSC by a 32.32 fixed-point multiply: no division
+// in the loop. Rounding the factor costs about 1 ppm at GHz TSC rates.
 uint64_t Worker::read_clock_us() const {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(rte_rdtsc()) * 1'000'000) / tsc_hz_);
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(rte_rdtsc()) * us_per_tsc_q32_) >>
+                               32);
 }
 
 void Worker::run() {

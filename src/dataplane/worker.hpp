@@ -119,7 +119,7 @@ class Worker {
   app::AppTable apps_;
   std::unique_ptr<Engine> engine_;
   std::vector<rte_mbuf*> rx_mbufs_;
-  uint64_t tsc_hz_;
+  uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point
   uint64_t now_us_ = 0;
   uint32_t idle_streak_ = 0;  // consecutive empty polls
   uint32_t backoff_us_ = 1;   // next idle sleep
