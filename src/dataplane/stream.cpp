@@ -19,7 +19,7 @@ void Stream::shutdown_write() {
 }
 
 void Stream::close() {
-  worker_->close_connection(connection_);
+  worker_->engine().close(connection_);
 }
 
 void Stream::abort() {

@@ -99,7 +99,6 @@ void Worker::run() {
     bool busy = false;
     for (PortQueue& port : ports_) busy |= poll(port);
     engine_->advance(now_us_);
-    apply_deferred_closes();
     for (PortQueue& port : ports_) flush(port);
     serve_commands();
     if (busy) {
@@ -318,24 +317,6 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_m
   seg.options = r.options;
   seg.payload = r.payload;
   engine_->input(seg, now_us_);
-  apply_deferred_closes();
-}
-
-void Worker::close_connection(tcp::ConnRef c) {
-  bool holds_unread = engine_->tcb(c).receive_buffer != tcp::BufferPool::kNone;
-  if (c == data_connection_ && holds_unread && deferred_close_count_ < kMaxDeferredCloses) {
-    deferred_closes_[deferred_close_count_++] = c;
-    return;
-  }
-  engine_->close(c);
-}
-
-void Worker::apply_deferred_closes() {
-  for (size_t i = 0; i < deferred_close_count_; ++i) {
-    tcp::ConnRef c = deferred_closes_[i];
-    if (engine_->state(c) != tcp::TcpState::kClosed) engine_->close(c);
-  }
-  deferred_close_count_ = 0;
 }
 
 // ---- control channel ----
@@ -427,11 +408,7 @@ void Worker::on_connected(tcp::ConnRef c, uint16_t app_id) {
 
 size_t Worker::on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
   Stream stream(*this, c);
-  tcp::ConnRef outer = data_connection_;
-  data_connection_ = c;
-  size_t consumed = apps_.on_data(engine_->tcb(c).app_id, stream, data);
-  data_connection_ = outer;
-  return consumed;
+  return apps_.on_data(engine_->tcb(c).app_id, stream, data);
 }
 
 void Worker::on_send_space(tcp::ConnRef c) {

@@ -67,11 +67,6 @@ class Worker {
   const Engine& engine() const { return *engine_; }
   const DataplaneCounters& counters() const { return counters_; }
 
-  /// Stream::close: inside on_data with bytes still held in the receive
-  /// buffer the close waits until the engine has consumed them, otherwise
-  /// the engine would see unread data and reset the connection.
-  void close_connection(tcp::ConnRef c);
-
   // ---- tcp::Engine Host interface (see tcp/engine.hpp) ----
   void emit(const tcp::OutSegment& segment);
   void on_accept(tcp::ConnRef c, uint16_t app_id);
@@ -94,7 +89,6 @@ class Worker {
   void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);
   bool handle_solicitation(PortQueue& port, const wire::ParseResult& r);
   void handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m);
-  void apply_deferred_closes();
   void serve_commands();
   void take_snapshot(WorkerCommand& command) const;
 
@@ -107,7 +101,6 @@ class Worker {
   void flush(PortQueue& port);
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
-  static constexpr size_t kMaxDeferredCloses = 64;
   static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
 
   unsigned lcore_;
@@ -125,9 +118,6 @@ class Worker {
   uint32_t backoff_us_ = 1;   // next idle sleep
   std::atomic<bool> stop_{false};
   WorkerChannel channel_;
-  tcp::ConnRef data_connection_ = tcp::kNoConn;  // connection inside on_data
-  tcp::ConnRef deferred_closes_[kMaxDeferredCloses];
-  size_t deferred_close_count_ = 0;
 };
 
 }  // namespace tcpterm::dataplane
