@@ -34,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --build) build=$2; shift ;;
     --nice) niceness=$2; shift ;;
     --tcpterm) with_tcpterm=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run-linux.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
