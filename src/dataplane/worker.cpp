@@ -86,6 +86,16 @@ bool Worker::listen(const wire::IpAddress& address, uint16_t port, std::string_v
   return app_id && engine_->listen(address, port, *app_id);
 }
 
+void Worker::set_client_driver(ClientDriver* driver) {
+  client_ = driver;
+  client_wants_frames_ = driver && driver->wants_frames();
+}
+
+bool Worker::neighbour_ready(const wire::IpAddress& local, const wire::IpAddress& remote) {
+  PortQueue* port = port_owning(local);
+  return port && resolve(*port, remote) != nullptr;
+}
+
 // Microseconds from the TSC by a 32.32 fixed-point multiply: no division
 // in the loop. Rounding the factor costs about 1 ppm at GHz TSC rates.
 uint64_t Worker::read_clock_us() const {
@@ -96,7 +106,8 @@ uint64_t Worker::read_clock_us() const {
 void Worker::run() {
   while (!stop_.load(std::memory_order_relaxed)) {
     now_us_ = read_clock_us();
-    bool busy = false;
+    bool busy = client_ != nullptr;  // a client never idles: it sends on its own
+    if (client_) client_->on_poll(now_us_);
     for (PortQueue& port : ports_) busy |= poll(port);
     engine_->advance(now_us_);
     for (PortQueue& port : ports_) flush(port);
@@ -179,6 +190,7 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
       for_kernel = !is_ours(port, r.destination_ip);
       break;
     case wire::PacketKind::kTcp:
+      if (client_wants_frames_ && client_->on_frame(r)) break;
       for_kernel = !is_ours(port, r.destination_ip);
       if (!for_kernel) handle_tcp(port, r, m);
       break;
@@ -398,6 +410,10 @@ void Worker::emit(const tcp::OutSegment& s) {
 }
 
 void Worker::on_accept(tcp::ConnRef c, uint16_t app_id) {
+  if (app_id == kClientAppId) {
+    client_->on_connected(c);
+    return;
+  }
   Stream stream(*this, c);
   apps_.on_accept(app_id, stream);
 }
@@ -407,22 +423,29 @@ void Worker::on_connected(tcp::ConnRef c, uint16_t app_id) {
 }
 
 size_t Worker::on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
+  uint16_t app_id = engine_->tcb(c).app_id;
+  if (app_id == kClientAppId) return client_->on_data(c, data);
   Stream stream(*this, c);
-  return apps_.on_data(engine_->tcb(c).app_id, stream, data);
+  return apps_.on_data(app_id, stream, data);
 }
 
 void Worker::on_send_space(tcp::ConnRef c) {
+  uint16_t app_id = engine_->tcb(c).app_id;
+  if (app_id == kClientAppId) return client_->on_send_space(c);
   Stream stream(*this, c);
-  apps_.on_send_space(engine_->tcb(c).app_id, stream);
+  apps_.on_send_space(app_id, stream);
 }
 
 void Worker::on_peer_fin(tcp::ConnRef c) {
+  uint16_t app_id = engine_->tcb(c).app_id;
+  if (app_id == kClientAppId) return client_->on_peer_fin(c);
   Stream stream(*this, c);
-  apps_.on_peer_fin(engine_->tcb(c).app_id, stream);
+  apps_.on_peer_fin(app_id, stream);
 }
 
 void Worker::on_closed(tcp::ConnRef c, tcp::CloseReason reason) {
   const tcp::Tcb& tcb = engine_->tcb(c);
+  if (tcb.app_id == kClientAppId) return client_->on_closed(c, reason);
   apps_.on_close(tcb.app_id, c, tcb.app_context, public_reason(reason));
 }
 

@@ -21,6 +21,7 @@
 #include <tcpterm/app.hpp>
 
 #include "app/app_table.hpp"
+#include "dataplane/client_driver.hpp"
 #include "dataplane/dataplane_counters.hpp"
 #include "dataplane/neighbour_cache.hpp"
 #include "dataplane/port.hpp"
@@ -55,6 +56,13 @@ class Worker {
   /// Opens a listener for application `app_name`; false when the app is
   /// unknown or the engine refuses the port. Call before run().
   bool listen(const wire::IpAddress& address, uint16_t port, std::string_view app_name);
+  /// Attaches a client (load generator) to this worker; nullptr detaches.
+  /// Call before run(); the driver must outlive the run.
+  void set_client_driver(ClientDriver* driver);
+  /// True when `remote`'s MAC (or its gateway's) is known; otherwise sends a
+  /// rate-limited ARP request or Neighbour Solicitation. For clients that want
+  /// the server resolved before their first SYN. Runs on the lcore.
+  bool neighbour_ready(const wire::IpAddress& local, const wire::IpAddress& remote);
   /// The poll loop; returns once request_stop() was called. Runs on the lcore.
   void run();
   /// Asks run() to return after its current iteration (any thread).
@@ -111,6 +119,8 @@ class Worker {
   NeighbourCache neighbours_;
   app::AppTable apps_;
   std::unique_ptr<Engine> engine_;
+  ClientDriver* client_ = nullptr;
+  bool client_wants_frames_ = false;
   std::vector<rte_mbuf*> rx_mbufs_;
   uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point
   uint64_t now_us_ = 0;
