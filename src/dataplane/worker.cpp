@@ -377,6 +377,20 @@ void Worker::emit(const tcp::OutSegment& s) {
     ++counters_.tx_no_route;
     return;
   }
+  emit_on(*port, s);
+}
+
+void Worker::emit_via(const wire::IpAddress& port_address, const tcp::OutSegment& s) {
+  PortQueue* port = port_owning(port_address);
+  if (!port) {
+    ++counters_.tx_no_route;
+    return;
+  }
+  emit_on(*port, s);
+}
+
+void Worker::emit_on(PortQueue& port_queue, const tcp::OutSegment& s) {
+  PortQueue* port = &port_queue;
   const wire::MacAddress* mac = resolve(*port, s.key->remote_address);
   if (!mac) return;
   rte_mbuf* m = allocate_frame(*port);

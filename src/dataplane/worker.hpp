@@ -63,6 +63,9 @@ class Worker {
   /// rate-limited ARP request or Neighbour Solicitation. For clients that want
   /// the server resolved before their first SYN. Runs on the lcore.
   bool neighbour_ready(const wire::IpAddress& local, const wire::IpAddress& remote);
+  /// Sends `segment` through the port that owns `port_address`, whatever its
+  /// source address: for clients that send spoofed SYNs. Runs on the lcore.
+  void emit_via(const wire::IpAddress& port_address, const tcp::OutSegment& segment);
   /// The poll loop; returns once request_stop() was called. Runs on the lcore.
   void run();
   /// Asks run() to return after its current iteration (any thread).
@@ -107,6 +110,7 @@ class Worker {
   rte_mbuf* allocate_frame(PortQueue& port);
   void send_frame(PortQueue& port, rte_mbuf* m, size_t length);
   void flush(PortQueue& port);
+  void emit_on(PortQueue& port, const tcp::OutSegment& segment);
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
   static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
