@@ -22,6 +22,7 @@
 #include "control/config.hpp"
 #include "control/kernel_interface.hpp"
 #include "control/log.hpp"
+#include "control/packet_capture.hpp"
 #include "control/prometheus_metrics.hpp"
 #include "control/prometheus_server.hpp"
 #include "control/reload.hpp"
@@ -224,6 +225,7 @@ int run(int argc, char** argv) {
   }
   int status = 0;
   try {
+    PacketCapture capture;  // before the ports exist, released before rte_eal_cleanup
     Config config = load_config_file(options->config_path);
     check_applications(config);
     if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
