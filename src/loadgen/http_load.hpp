@@ -25,28 +25,28 @@ namespace tcpterm::loadgen {
 struct LoadSettings {
   wire::IpAddress server_address;
   uint16_t server_port = 80;
-  wire::IpAddress first_source;       // source addresses first_source .. + source_count - 1 (IPv4)
+  wire::IpAddress first_source;  // source addresses first_source .. + source_count - 1 (IPv4)
   uint32_t source_count = 1;
-  uint16_t first_port = 1024;         // source ports first_port .. last_port
+  uint16_t first_port = 1024;  // source ports first_port .. last_port
   uint16_t last_port = 65535;
-  uint64_t rate_per_second = 0;       // 0 = as fast as max_concurrency allows
-  uint32_t max_concurrency = 1000;    // connections in flight
-  uint64_t total_connections = 0;     // 0 = until stopped
+  uint64_t rate_per_second = 0;     // 0 = as fast as max_concurrency allows
+  uint32_t max_concurrency = 1000;  // connections in flight
+  uint64_t total_connections = 0;   // 0 = until stopped
   uint16_t app_id = 0;
   std::string request = "GET / HTTP/1.1\r\nHost: tcpterm\r\nConnection: close\r\n\r\n";
   uint32_t max_header_bytes = 4096;
 };
 
-#define TCPTERM_LOAD_COUNTERS(X)                                                  \
-  X(connections_opened)    /* SYNs sent */                                       \
-  X(requests_ok)           /* 200 with the whole body */                        \
-  X(connect_failed)        /* engine had no TCB or the tuple was busy */        \
-  X(refused)               /* RST to our SYN */                                  \
-  X(reset)                 /* RST after the handshake */                         \
-  X(timed_out)             /* retransmissions ran out */                         \
-  X(bad_status)            /* not 200 */                                         \
-  X(bad_response)          /* unparsable head or no Content-Length */            \
-  X(short_response)        /* closed before the whole body arrived */            \
+#define TCPTERM_LOAD_COUNTERS(X)                                      \
+  X(connections_opened) /* SYNs sent */                               \
+  X(requests_ok)        /* 200 with the whole body */                 \
+  X(connect_failed)     /* engine had no TCB or the tuple was busy */ \
+  X(refused)            /* RST to our SYN */                          \
+  X(reset)              /* RST after the handshake */                 \
+  X(timed_out)          /* retransmissions ran out */                 \
+  X(bad_status)         /* not 200 */                                 \
+  X(bad_response)       /* unparsable head or no Content-Length */    \
+  X(short_response)     /* closed before the whole body arrived */    \
   X(response_bytes)
 
 struct LoadCounters {
@@ -65,7 +65,8 @@ struct LoadCounters {
 #undef TCPTERM_ADD_LOAD_COUNTER
   }
   uint64_t errors() const {
-    return connect_failed + refused + reset + timed_out + bad_status + bad_response + short_response;
+    return connect_failed + refused + reset + timed_out + bad_status + bad_response +
+           short_response;
   }
 };
 
@@ -92,7 +93,8 @@ class HttpLoad {
     if (last_tick_us_ == 0) last_tick_us_ = now_us;
     uint64_t budget = settings_.max_concurrency > active_ ? settings_.max_concurrency - active_ : 0;
     if (settings_.rate_per_second != 0) {
-      credit_ += static_cast<double>(now_us - last_tick_us_) * static_cast<double>(settings_.rate_per_second) / 1e6;
+      credit_ += static_cast<double>(now_us - last_tick_us_) *
+                 static_cast<double>(settings_.rate_per_second) / 1e6;
       credit_ = std::min(credit_, static_cast<double>(settings_.max_concurrency));
       budget = std::min<uint64_t>(budget, static_cast<uint64_t>(credit_));
     }
@@ -104,7 +106,8 @@ class HttpLoad {
   }
 
   bool done_opening() const {
-    return stopping_ || (settings_.total_connections != 0 && counters_.connections_opened >= settings_.total_connections);
+    return stopping_ || (settings_.total_connections != 0 &&
+                         counters_.connections_opened >= settings_.total_connections);
   }
   bool finished() const { return done_opening() && active_ == 0; }
   void stop() { stopping_ = true; }
@@ -114,7 +117,8 @@ class HttpLoad {
 
   // ---- forwarded Host callbacks ----
   void on_connected(tcp::ConnRef c, uint64_t) {
-    engine_.send(c, std::span(reinterpret_cast<const uint8_t*>(settings_.request.data()), settings_.request.size()));
+    engine_.send(c, std::span(reinterpret_cast<const uint8_t*>(settings_.request.data()),
+                              settings_.request.size()));
   }
   size_t on_data(tcp::ConnRef c, std::span<const uint8_t> data) {
     Conn& conn = conns_[c];
@@ -123,7 +127,8 @@ class HttpLoad {
     if (!conn.head_done) {
       ResponseHead head;
       if (!parse_response_head(bytes, head)) {
-        if (bytes.size() >= settings_.max_header_bytes) return fail(c, conn, &LoadCounters::bad_response, data.size());
+        if (bytes.size() >= settings_.max_header_bytes)
+          return fail(c, conn, &LoadCounters::bad_response, data.size());
         return 0;  // wait: the engine keeps the bytes and offers them again with more
       }
       if (head.status != 200) return fail(c, conn, &LoadCounters::bad_status, data.size());
@@ -157,10 +162,18 @@ class HttpLoad {
     Conn& conn = conns_[c];
     if (!conn.complete && !conn.failed) {
       switch (reason) {
-        case tcp::CloseReason::kRefused: ++counters_.refused; break;
-        case tcp::CloseReason::kReset: ++counters_.reset; break;
-        case tcp::CloseReason::kTimeout: ++counters_.timed_out; break;
-        default: ++counters_.short_response; break;
+        case tcp::CloseReason::kRefused:
+          ++counters_.refused;
+          break;
+        case tcp::CloseReason::kReset:
+          ++counters_.reset;
+          break;
+        case tcp::CloseReason::kTimeout:
+          ++counters_.timed_out;
+          break;
+        default:
+          ++counters_.short_response;
+          break;
       }
     }
     conn = Conn{};
@@ -192,7 +205,8 @@ class HttpLoad {
       table::FlowKey key;
       key.remote_address = settings_.server_address;
       key.remote_port = settings_.server_port;
-      key.local_address = wire::IpAddress::v4(settings_.first_source.v4_host_order() + source_index_);
+      key.local_address =
+          wire::IpAddress::v4(settings_.first_source.v4_host_order() + source_index_);
       key.local_port = port_;
       advance_tuple();
       tcp::ConnRef c = engine_.connect(key, settings_.app_id, now_us);

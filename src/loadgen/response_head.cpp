@@ -9,9 +9,9 @@ namespace tcpterm::loadgen {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -49,7 +49,8 @@ bool parse_response_head(std::string_view bytes, ResponseHead& head) {
       std::string_view value = trim(line.substr(colon + 1));
       int64_t length = -1;
       auto [q, ec2] = std::from_chars(value.data(), value.data() + value.size(), length);
-      head.body_length = ec2 == std::errc{} && q == value.data() + value.size() && length >= 0 ? length : -1;
+      head.body_length =
+          ec2 == std::errc{} && q == value.data() + value.size() && length >= 0 ? length : -1;
     }
   }
   return true;

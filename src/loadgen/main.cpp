@@ -1,0 +1,291 @@
+// tcpterm-loadgen's main: options and config (exit 2 when refused), the EAL,
+// the dataplane with one LoadDriver per worker lcore (each with its own
+// source ports, so no two workers ever use the same tuple), a progress line
+// per second from the control lcore, and on completion, --duration or SIGINT
+// the final report, --json and the exit status (1 above --max-error-rate).
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "control/config.hpp"
+#include "dataplane/dataplane.hpp"
+#include "dataplane/worker.hpp"
+#include "loadgen/load_driver.hpp"
+#include "loadgen/loadgen_config.hpp"
+#include "loadgen/loadgen_options.hpp"
+#include "loadgen/run_report.hpp"
+
+namespace tcpterm::loadgen {
+namespace {
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+void on_stop_signal(int signal) {
+  g_stop_signal = signal;
+}
+
+/// Usage and config problems: one sentence, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+control::Config load_config(LoadgenOptions& options, int argc, char** argv) {
+  std::ifstream in(options.config_path);
+  if (!in) throw UsageError(options.config_path + ": cannot read the config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    SplitConfig split = split_loadgen_section(text.str(), options.config_path);
+    control::Config config = control::parse_config(split.tcpterm_text, options.config_path);
+    int i = 1;
+    while (i < argc && std::string_view(argv[i]) != "--") ++i;
+    std::vector<std::string> cli(argv + std::min(i + 1, argc), argv + argc);
+    if (std::string error = apply_loadgen_section(split.loadgen, cli, options.config_path, options);
+        !error.empty())
+      throw UsageError(error);
+    return config;
+  } catch (const control::ConfigError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+/// The first port's first IPv4 address, or the --sources range added to the
+/// port (its addresses must be ours so the worker takes the replies).
+AddressRange settle_sources(control::Config& config, const LoadgenOptions& options) {
+  control::PortConfig& port = config.ports.front();
+  const control::InterfaceAddress* first_v4 = nullptr;
+  for (const auto& a : port.addresses)
+    if (!first_v4 && a.address.is_v4()) first_v4 = &a;
+  if (!first_v4) throw UsageError(config.source + ": ports[0] has no IPv4 address");
+  if (options.sources.count == 0) return {first_v4->address, 1};
+  uint8_t prefix = first_v4->prefix_length;
+  for (uint32_t i = 0; i < options.sources.count; ++i) {
+    control::InterfaceAddress a{wire::IpAddress::v4(options.sources.first.v4_host_order() + i),
+                                prefix};
+    if (std::find(port.addresses.begin(), port.addresses.end(), a) == port.addresses.end())
+      port.addresses.push_back(a);
+  }
+  return options.sources;
+}
+
+std::vector<unsigned> worker_lcores(const control::Config& config) {
+  std::vector<unsigned> lcores;
+  for (unsigned lcore : config.workers)
+    if (lcore != rte_get_main_lcore() && lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore))
+      lcores.push_back(lcore);
+    else
+      throw UsageError(config.source + ": workers: lcore " + std::to_string(lcore) +
+                       " is the main lcore or not given to the EAL with -l");
+  if (config.workers.empty()) {
+    unsigned lcore;
+    RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
+  }
+  if (lcores.empty())
+    throw UsageError(
+        "no worker lcores: give the EAL two, e.g. -l 0,1 (the first runs the control "
+        "thread, the others generate load)");
+  return lcores;
+}
+
+/// Worker `i` of `n` gets its share of a total (the first ones get the rest).
+uint64_t share(uint64_t total, size_t i, size_t n) {
+  return total / n + (i < total % n ? 1 : 0);
+}
+
+DriverSettings driver_settings(const LoadgenOptions& o, const AddressRange& sources,
+                               const wire::IpAddress& local, size_t i, size_t n, uint64_t seed) {
+  DriverSettings d;
+  d.local_address = local;
+  d.wait_neighbour_us = static_cast<uint64_t>(o.wait_neighbour_s * 1e6);
+  if (!o.syn_flood) {
+    LoadSettings h;
+    h.server_address = *o.server;
+    h.server_port = o.server_port;
+    h.first_source = sources.first;
+    h.source_count = sources.count;
+    // Disjoint source-port slices: tuples of different workers never collide.
+    uint32_t ports = o.source_ports.last - o.source_ports.first + 1u;
+    uint32_t slice = ports / n;
+    h.first_port = static_cast<uint16_t>(o.source_ports.first + i * slice);
+    h.last_port =
+        static_cast<uint16_t>(i + 1 == n ? o.source_ports.last : h.first_port + slice - 1);
+    h.rate_per_second = share(o.rate, i, n);
+    h.max_concurrency = static_cast<uint32_t>(std::max<uint64_t>(1, share(o.concurrency, i, n)));
+    h.total_connections = o.connections == 0 ? 0 : share(o.connections, i, n);
+    h.request =
+        fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", o.path, o.host);
+    d.http = h;
+  }
+  if (o.syn_flood || o.background_flood != 0) {
+    FloodSettings f;
+    f.server_address = *o.server;
+    f.server_port = o.server_port;
+    f.port_address = local;
+    f.first_source = o.flood_sources.first;
+    f.source_count = o.flood_sources.count;
+    f.rate_per_second = share(o.syn_flood ? o.rate : o.background_flood, i, n);
+    f.total_syns = o.syn_flood && o.connections != 0 ? share(o.connections, i, n) : 0;
+    f.seed = seed + i * 0x9e3779b97f4a7c15ull;
+    d.flood = f;
+  }
+  return d;
+}
+
+ProgressSample sample(const std::vector<std::unique_ptr<LoadDriver>>& drivers) {
+  ProgressSample s;
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  for (const auto& d : drivers) {
+    const LiveStats& l = d->live();
+    s.opened += l.connections_opened.load(kRelaxed);
+    s.ok += l.requests_ok.load(kRelaxed);
+    s.errors += l.errors.load(kRelaxed);
+    s.in_flight += l.in_flight.load(kRelaxed);
+    s.syns += l.syns_sent.load(kRelaxed);
+    s.syn_acks += l.syn_acks_received.load(kRelaxed);
+  }
+  return s;
+}
+
+/// The control lcore's loop: progress once a second; stop on SIGINT or
+/// --duration; return once every driver finished or the drain timed out.
+void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>& drivers) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now(), next_report = start + std::chrono::seconds(1);
+  std::optional<Clock::time_point> stop_at;
+  ProgressSample before;
+  auto request_stop = [&] {
+    if (stop_at) return;
+    stop_at = Clock::now();
+    for (auto& d : drivers) d->request_stop();
+  };
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Clock::time_point now = Clock::now();
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    if (g_stop_signal != 0) request_stop();
+    if (o.duration_s > 0 && elapsed >= o.duration_s) request_stop();
+    bool all_done = true;
+    for (auto& d : drivers) all_done &= d->live().finished.load(std::memory_order_acquire);
+    if (all_done) return;
+    if (stop_at && std::chrono::duration<double>(now - *stop_at).count() > o.drain_timeout_s)
+      return;
+    if (!o.quiet && now >= next_report) {
+      ProgressSample current = sample(drivers);
+      std::printf("%s\n", format_progress(elapsed, current, before, 1.0, !o.syn_flood,
+                                          o.syn_flood || o.background_flood)
+                              .c_str());
+      std::fflush(stdout);
+      before = current;
+      next_report += std::chrono::seconds(1);
+    }
+  }
+}
+
+RunReport collect(const LoadgenOptions& o, const std::vector<std::unique_ptr<LoadDriver>>& drivers,
+                  const dataplane::Dataplane& dp) {
+  RunReport r;
+  r.http = !o.syn_flood;
+  r.flood = o.syn_flood || o.background_flood != 0;
+  uint64_t first = UINT64_MAX, last = 0;
+  for (const auto& d : drivers) {
+    r.load.add(d->load_counters());
+    r.flood_counters.add(d->flood_counters());
+    if (d->latency()) r.latency.merge(*d->latency());
+    r.unfinished += d->in_flight();
+    r.neighbour_failed |= d->neighbour_failed();
+    if (d->start_us() != 0) first = std::min(first, d->start_us());
+    last = std::max(last, d->end_us());
+  }
+  // A driver that did not finish ran until the workers stopped: use the wall clock then.
+  if (first != UINT64_MAX && last > first) r.seconds = static_cast<double>(last - first) / 1e6;
+  r.totals = dp.totals();
+  return r;
+}
+
+int run(int argc, char** argv) {
+  LoadgenOptions options;
+  ParseOutcome outcome = parse_loadgen_cli(argc, argv, options);
+  if (!outcome.run) {
+    if (!outcome.message.empty())
+      std::fprintf(stderr, "tcpterm-loadgen: %s\n", outcome.message.c_str());
+    return outcome.exit_code;
+  }
+  control::Config config;
+  AddressRange sources;
+  try {
+    config = load_config(options, argc, argv);
+    if (std::string error = check_loadgen_options(options); !error.empty()) throw UsageError(error);
+    sources = settle_sources(config, options);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "tcpterm-loadgen: %s\n", e.what());
+    return 2;
+  }
+  if (rte_eal_init(argc, argv) < 0) {
+    std::fprintf(stderr,
+                 "tcpterm-loadgen: the DPDK EAL could not start: %s. Check the EAL arguments "
+                 "before `--`; the EAL's own messages above say more.\n",
+                 rte_strerror(rte_errno));
+    return 2;
+  }
+  int status = 0;
+  try {
+    std::random_device random;  // RFC 6528 ISN secret and flood seeds, fresh per run
+    for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());
+    std::vector<unsigned> lcores = worker_lcores(config);
+    dataplane::Dataplane dp(config, lcores);
+    std::vector<std::unique_ptr<LoadDriver>> drivers;
+    uint64_t seed = (uint64_t{random()} << 32) | random();
+    for (size_t i = 0; i < lcores.size(); ++i) {
+      drivers.push_back(std::make_unique<LoadDriver>(
+          *dp.workers()[i],
+          driver_settings(options, sources, sources.first, i, lcores.size(), seed)));
+      dp.workers()[i]->set_client_driver(drivers.back().get());
+    }
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    std::printf("tcpterm-loadgen: %s to %s:%u from %s (%u address%s), %zu worker%s\n",
+                options.syn_flood ? "SYN flood" : "HTTP load", options.server->to_string().c_str(),
+                options.server_port, sources.first.to_string().c_str(), sources.count,
+                sources.count == 1 ? "" : "es", lcores.size(), lcores.size() == 1 ? "" : "s");
+    std::fflush(stdout);
+    dp.launch();
+    supervise(options, drivers);
+    dp.stop();
+    RunReport report = collect(options, drivers, dp);
+    std::printf("%s", format_report(report).c_str());
+    if (!options.json_path.empty()) {
+      std::ofstream out(options.json_path);
+      out << report_json(report).dump(2) << '\n';
+      if (!out) throw std::runtime_error(options.json_path + ": cannot write the JSON results");
+    }
+    if (report.neighbour_failed) status = 1;
+    if (report.http && report.error_rate() > options.max_error_rate) {
+      std::printf("tcpterm-loadgen: error rate %.4f %% is above --max-error-rate %.4f %%\n",
+                  100 * report.error_rate(), 100 * options.max_error_rate);
+      status = 1;
+    }
+    dp.shutdown();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tcpterm-loadgen: %s\n", e.what());
+    status = dynamic_cast<const UsageError*>(&e) ? 2 : 1;
+  }
+  rte_eal_cleanup();
+  return status;
+}
+
+}  // namespace
+}  // namespace tcpterm::loadgen
+
+int main(int argc, char** argv) {
+  return tcpterm::loadgen::run(argc, argv);
+}
