@@ -150,6 +150,11 @@ class Engine {
   void retransmit_first(Tcb& tcb);
   // engine_timers.hpp
   uint64_t ticks_ceil(uint64_t us) const;
+  /// The Tcb deadline (32-bit tick) `delay_us` from now; at most kMaxDeadlineTicks ahead.
+  uint32_t deadline_in(uint64_t delay_us) const;
+  /// True when a Tcb deadline is set and its tick has come.
+  bool due(uint32_t deadline) const;
+  static constexpr uint64_t kMaxDeadlineTicks = uint64_t{1} << 30;
   void arm_timer(Tcb& tcb);
   void on_timer(uint32_t id);
   void on_retransmit_timeout(Tcb& tcb);

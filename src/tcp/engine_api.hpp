@@ -51,7 +51,7 @@ ConnRef Engine<Host>::connect(const table::FlowKey& key, uint16_t app_id, uint64
   tcb.rtt_start_ms = now_ms();
   send_segment(tcb, tcb.iss, flags::kSyn, 0, 0);
   ++counters_.syn_out;
-  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+  tcb.rtx_deadline = deadline_in(tcb.rto_us);
   arm_timer(tcb);
   return c;
 }
@@ -139,7 +139,7 @@ void Engine<Host>::close(ConnRef c) {
   }
   shutdown_write(c);
   if (tcb.state == TcpState::kFinWait2 && callback_depth_ == 0) {
-    tcb.idle_deadline = now_us_ + config_.fin_wait2_timeout_us;
+    tcb.idle_deadline = deadline_in(config_.fin_wait2_timeout_us);
     arm_timer(tcb);
   }
 }

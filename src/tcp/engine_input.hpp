@@ -64,7 +64,7 @@ void Engine<Host>::input_syn_sent(Tcb& tcb, const Segment& seg) {
   // Simultaneous open: SYN without ACK (RFC 9293 3.5 figure 7).
   tcb.state = TcpState::kSynReceived;
   send_segment(tcb, tcb.iss, flags::kSyn | flags::kAck, 0, 0);
-  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+  tcb.rtx_deadline = deadline_in(tcb.rto_us);
 }
 
 /// RFC 7323 5.3 R1-R3: PAWS. False when the segment must be dropped.
@@ -307,14 +307,14 @@ bool Engine<Host>::process_ack(Tcb& tcb, const Segment& seg) {
     }
     tcb.dup_acks = 0;
     // RFC 6298 5.2/5.3: stop when all is acknowledged, else restart.
-    tcb.rtx_deadline = tcb.snd_una == tcb.snd_max ? 0 : now_us_ + tcb.rto_us;
+    tcb.rtx_deadline = tcb.snd_una == tcb.snd_max ? 0 : deadline_in(tcb.rto_us);
 
     if (fin_acked) {
       switch (tcb.state) {
         case TcpState::kFinWait1:
           tcb.state = TcpState::kFinWait2;
           if (tcb.has(tcb_flags::kAppClosed)) {
-            tcb.idle_deadline = now_us_ + config_.fin_wait2_timeout_us;
+            tcb.idle_deadline = deadline_in(config_.fin_wait2_timeout_us);
           }
           break;
         case TcpState::kClosing:
@@ -430,7 +430,7 @@ void Engine<Host>::process_data(Tcb& tcb, std::span<const uint8_t> payload, SeqN
   if (had_holes || unacked >= 2u * tcb.snd_mss) {
     tcb.set(tcb_flags::kAckNow);
   } else if (tcb.delack_deadline == 0 && unacked > 0) {
-    tcb.delack_deadline = now_us_ + config_.delayed_ack_us;
+    tcb.delack_deadline = deadline_in(config_.delayed_ack_us);
   }
 }
 

@@ -115,7 +115,7 @@ void Engine<Host>::input_listen(const Segment& seg, const Listener& listener) {
   ++syn_received_count_;
   send_segment(tcb, tcb.iss, flags::kSyn | flags::kAck, 0, 0);
   ++counters_.syn_ack_out;
-  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+  tcb.rtx_deadline = deadline_in(tcb.rto_us);
   arm_timer(tcb);
 }
 

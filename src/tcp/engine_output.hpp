@@ -171,14 +171,14 @@ void Engine<Host>::output(Tcb& tcb) {
       if (tcb.rtx_deadline == 0 || tcb.has(tcb_flags::kPersist)) {
         if (tcb.has(tcb_flags::kPersist)) tcb.retransmits = 0;  // the window reopened
         tcb.clear(tcb_flags::kPersist);
-        tcb.rtx_deadline = now_us_ + tcb.rto_us;
+        tcb.rtx_deadline = deadline_in(tcb.rto_us);
       }
       if (fin) break;
     }
     // RFC 9293 3.8.6.1: a zero window with data waiting starts the persist timer.
     if (tcb.snd_wnd == 0 && tcb.snd_una == tcb.snd_max && queued > 0 && tcb.rtx_deadline == 0) {
       tcb.set(tcb_flags::kPersist);
-      tcb.rtx_deadline = now_us_ + tcb.rto_us;
+      tcb.rtx_deadline = deadline_in(tcb.rto_us);
     }
   }
   if (tcb.has(tcb_flags::kAckNow)) send_ack(tcb);
@@ -193,7 +193,7 @@ void Engine<Host>::retransmit_first(Tcb& tcb) {
   if (length == 0 && !fin) return;
   ++counters_.retransmits;
   send_segment(tcb, tcb.snd_una, flags::kAck | (fin ? flags::kFin : 0), 0, length);
-  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+  tcb.rtx_deadline = deadline_in(tcb.rto_us);
 }
 
 }  // namespace tcpterm::tcp

@@ -12,17 +12,41 @@ uint64_t Engine<Host>::ticks_ceil(uint64_t us) const {
 }
 
 template <class Host>
+uint32_t Engine<Host>::deadline_in(uint64_t delay_us) const {
+  // A Tcb deadline is the wheel tick at which it fires, modulo 2^32, 0 = off.
+  // Delays beyond kMaxDeadlineTicks are cut short: only idle timers get that
+  // long (24 h keepalive at a 10 us tick) and on_idle_timeout re-checks the
+  // real idle time and re-arms.
+  uint64_t now_tick = now_us_ / config_.timer_tick_us;
+  uint64_t tick = std::min(ticks_ceil(now_us_ + delay_us), now_tick + kMaxDeadlineTicks);
+  uint32_t deadline = static_cast<uint32_t>(tick);
+  return deadline != 0 ? deadline : 1;  // 0 means off: one tick late once per 2^32 ticks
+}
+
+template <class Host>
+bool Engine<Host>::due(uint32_t deadline) const {
+  uint32_t now_tick = static_cast<uint32_t>(now_us_ / config_.timer_tick_us);
+  return deadline != 0 && static_cast<int32_t>(now_tick - deadline) >= 0;
+}
+
+template <class Host>
 void Engine<Host>::arm_timer(Tcb& tcb) {
-  uint64_t deadline = 0;
-  for (uint64_t d : {tcb.rtx_deadline, tcb.delack_deadline, tcb.idle_deadline}) {
-    if (d != 0 && (deadline == 0 || d < deadline)) deadline = d;
+  // Deadlines are at most kMaxDeadlineTicks ahead (or overdue): the signed
+  // 32-bit distance from now orders them.
+  uint64_t now_tick = now_us_ / config_.timer_tick_us;
+  int64_t nearest = INT64_MAX;
+  for (uint32_t d : {tcb.rtx_deadline, tcb.delack_deadline, tcb.idle_deadline}) {
+    if (d != 0)
+      nearest =
+          std::min<int64_t>(nearest, static_cast<int32_t>(d - static_cast<uint32_t>(now_tick)));
   }
   ConnRef id = index_of(tcb);
-  if (deadline == 0) {
+  if (nearest == INT64_MAX) {
     timers_.stop(id);
-  } else if (!timers_.pending(id) || timers_.expiry(id) != ticks_ceil(deadline)) {
-    timers_.start(id, ticks_ceil(deadline));
+    return;
   }
+  uint64_t expiry = nearest <= 0 ? now_tick : now_tick + static_cast<uint64_t>(nearest);
+  if (!timers_.pending(id) || timers_.expiry(id) != expiry) timers_.start(id, expiry);
 }
 
 template <class Host>
@@ -41,17 +65,17 @@ void Engine<Host>::on_timer(uint32_t id) {
   Tcb& tcb = tcbs_[id];
   if (tcb.state == TcpState::kClosed) return;
   current_conn_ = id;
-  if (tcb.delack_deadline != 0 && now_us_ >= tcb.delack_deadline) {
+  if (due(tcb.delack_deadline)) {
     tcb.delack_deadline = 0;
     ++counters_.delayed_acks;
     send_ack(tcb);
   }
-  if (tcb.rtx_deadline != 0 && now_us_ >= tcb.rtx_deadline) {
+  if (due(tcb.rtx_deadline)) {
     tcb.rtx_deadline = 0;
     on_retransmit_timeout(tcb);
     if (tcb.state == TcpState::kClosed) return;
   }
-  if (tcb.idle_deadline != 0 && now_us_ >= tcb.idle_deadline) {
+  if (due(tcb.idle_deadline)) {
     tcb.idle_deadline = 0;
     on_idle_timeout(tcb);
     if (tcb.state == TcpState::kClosed) return;
@@ -66,14 +90,15 @@ void Engine<Host>::on_retransmit_timeout(Tcb& tcb) {
     // a peer that keeps answering keeps the connection. The probe is an
     // old sequence number without data (as Linux does): the peer answers it
     // with its window, and nothing is ever sent beyond the offered window.
-    uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
+    uint32_t queued =
+        tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
     if (queued > 0 && tcb.snd_wnd == 0 && tcb.snd_una == tcb.snd_max) {
       ++counters_.zero_window_probes;
       send_segment(tcb, tcb.snd_una - 1, flags::kAck, 0, 0);
       if (tcb.retransmits < 30) ++tcb.retransmits;
-      uint64_t backoff = std::min<uint64_t>(uint64_t{tcb.rto_us} << std::min<uint32_t>(tcb.retransmits, 16),
-                                            config_.rto_max_us);
-      tcb.rtx_deadline = now_us_ + backoff;
+      uint64_t backoff = std::min<uint64_t>(
+          uint64_t{tcb.rto_us} << std::min<uint32_t>(tcb.retransmits, 16), config_.rto_max_us);
+      tcb.rtx_deadline = deadline_in(backoff);
       return;
     }
     tcb.clear(tcb_flags::kPersist);
@@ -113,7 +138,7 @@ void Engine<Host>::on_retransmit_timeout(Tcb& tcb) {
       output(tcb);
       break;
   }
-  tcb.rtx_deadline = now_us_ + tcb.rto_us;
+  tcb.rtx_deadline = deadline_in(tcb.rto_us);
 }
 
 template <class Host>
@@ -125,7 +150,7 @@ void Engine<Host>::on_idle_timeout(Tcb& tcb) {
       free_tcb(tcb, CloseReason::kTimeout);
       return;
     }
-    tcb.idle_deadline = now_us_ + config_.fin_wait2_timeout_us - idle_us;
+    tcb.idle_deadline = deadline_in(config_.fin_wait2_timeout_us - idle_us);
     return;
   }
   if (config_.idle_timeout_us != 0 && idle_us + 1000 >= config_.idle_timeout_us) {
@@ -143,7 +168,7 @@ void Engine<Host>::on_idle_timeout(Tcb& tcb) {
     ++tcb.keepalive_probes;
     ++counters_.keepalive_probes;
     send_segment(tcb, tcb.snd_nxt - 1, flags::kAck, 0, 0);
-    tcb.idle_deadline = now_us_ + config_.keepalive_interval_us;
+    tcb.idle_deadline = deadline_in(config_.keepalive_interval_us);
     return;
   }
   schedule_idle(tcb);
@@ -158,7 +183,7 @@ void Engine<Host>::schedule_idle(Tcb& tcb) {
     wait = config_.idle_timeout_us;
   }
   uint64_t idle_us = (now_ms() - tcb.last_activity_ms) * 1000ull;
-  tcb.idle_deadline = wait == 0 ? 0 : now_us_ + (wait > idle_us ? wait - idle_us : 1000);
+  tcb.idle_deadline = wait == 0 ? 0 : deadline_in(wait > idle_us ? wait - idle_us : 1000);
 }
 
 }  // namespace tcpterm::tcp

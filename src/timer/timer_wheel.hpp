@@ -1,6 +1,11 @@
 // TimerWheel: per-lcore hierarchical timer wheel over abstract integer ticks
 // (the engine uses 1 tick = 1 ms). Timers are dense ids 0..capacity-1 (the
-// connection index); the wheel owns one 24-byte node per id, preallocated.
+// connection index); the wheel owns one 16-byte node per id, preallocated.
+// A node keeps its expiry as the low 32 bits of the tick: a pending timer is
+// always within 2^31 ticks of now (24.8 days at 1 ms), so the full tick is
+// now plus the signed 32-bit difference. An expiry further ahead than
+// kMaxDelay is armed at now + kMaxDelay (it fires early: the caller re-checks
+// and re-arms, as the engine does for its long idle timers).
 //
 //   level | slot width (ticks) | reaches up to (ticks ahead) | at 1 ms/tick
 //   ------+--------------------+-----------------------------+-------------
@@ -40,6 +45,8 @@ class TimerWheel {
   static constexpr uint32_t kSlotsPerLevel = 1u << kSlotBits;
   /// Ticks ahead that the wheel holds without re-checking (2^24).
   static constexpr uint64_t kRange = uint64_t{1} << (kLevels * kSlotBits);
+  /// Furthest expiry start() keeps exactly, in ticks ahead of now().
+  static constexpr uint64_t kMaxDelay = (uint64_t{1} << 31) - 1;
 
   /// Preallocates `capacity` timers, all stopped, with the clock at `now_tick` (control path).
   TimerWheel(uint32_t capacity, uint64_t now_tick)
@@ -48,14 +55,17 @@ class TimerWheel {
   }
 
   /// Arms timer `id` to fire at `expiry_tick`, replacing any pending expiry.
-  /// An expiry <= now() fires in the next advance(). O(1).
+  /// An expiry <= now() fires in the next advance(); one more than kMaxDelay
+  /// ahead is armed at now() + kMaxDelay. O(1).
   void start(uint32_t id, uint64_t expiry_tick) {
     Node& node = nodes_[id];
     if (node.list != kNotPending)
       unlink(id);
     else
       ++pending_;
-    node.expiry = expiry_tick;
+    if (expiry_tick > now_ + kMaxDelay) expiry_tick = now_ + kMaxDelay;
+    if (now_ > expiry_tick + kMaxDelay) expiry_tick = now_;  // long past: due now either way
+    node.expiry = static_cast<uint32_t>(expiry_tick);
     place(id);
   }
 
@@ -70,7 +80,7 @@ class TimerWheel {
   /// True while timer `id` is armed and has not fired.
   bool pending(uint32_t id) const { return nodes_[id].list != kNotPending; }
   /// The expiry tick of the last start(id) (meaningful while pending).
-  uint64_t expiry(uint32_t id) const { return nodes_[id].expiry; }
+  uint64_t expiry(uint32_t id) const { return full_tick(nodes_[id].expiry); }
 
   /// Moves the clock to `now_tick` (never backwards) and calls on_expire(id)
   /// for every pending timer with expiry <= now_tick, tick by tick (timers
@@ -108,7 +118,7 @@ class TimerWheel {
 
  private:
   static constexpr uint32_t kNil = UINT32_MAX;
-  static constexpr uint32_t kNotPending = UINT32_MAX;
+  static constexpr uint16_t kNotPending = UINT16_MAX;
   // Lists: kLevels * kSlotsPerLevel wheel slots, then the due list (expiry <=
   // now when armed) and the list being fired (detached from its slot).
   static constexpr uint32_t kDueList = kLevels * kSlotsPerLevel;
@@ -117,11 +127,20 @@ class TimerWheel {
   static constexpr uint32_t kTopLevel = kLevels - 1;
 
   struct Node {
-    uint64_t expiry = 0;
+    uint32_t expiry = 0;  // low 32 bits of the expiry tick (see full_tick)
     uint32_t prev = kNil;
     uint32_t next = kNil;
-    uint32_t list = kNotPending;  // index into heads_, or kNotPending
+    uint16_t list = kNotPending;  // index into heads_, or kNotPending
   };
+  static_assert(sizeof(Node) == 16, "one timer node per connection: keep it at 16 bytes");
+  static_assert(kListCount < kNotPending, "list indices must fit the node's 16-bit field");
+
+  /// The whole tick a node's 32-bit expiry stands for: pending expiries lie
+  /// within 2^31 ticks of now (start() clamps, advance() never passes one).
+  uint64_t full_tick(uint32_t low) const {
+    return now_ + static_cast<uint64_t>(static_cast<int64_t>(
+                      static_cast<int32_t>(low - static_cast<uint32_t>(now_))));
+  }
 
   static constexpr uint32_t list_of(uint32_t level, uint32_t slot) {
     return level * kSlotsPerLevel + slot;
@@ -130,7 +149,7 @@ class TimerWheel {
 
   /// Puts a pending node whose expiry is set into the list the header comment prescribes.
   void place(uint32_t id) {
-    uint64_t expiry = nodes_[id].expiry;
+    uint64_t expiry = full_tick(nodes_[id].expiry);
     if (expiry <= now_) return link(id, kDueList);
     uint64_t differing = expiry ^ now_;
     uint32_t level = (63 - static_cast<uint32_t>(__builtin_clzll(differing))) / kSlotBits;
@@ -183,12 +202,13 @@ class TimerWheel {
     if (head == kNil) return 0;
     heads_[list] = kNil;
     mark_empty(list);
-    for (uint32_t id = head; id != kNil; id = nodes_[id].next) nodes_[id].list = kFiringList;
+    for (uint32_t id = head; id != kNil; id = nodes_[id].next)
+      nodes_[id].list = static_cast<uint16_t>(kFiringList);
     heads_[kFiringList] = head;
     uint32_t fired = 0;
     while ((head = heads_[kFiringList]) != kNil) {
       unlink(head);
-      if (nodes_[head].expiry <= now_) {
+      if (full_tick(nodes_[head].expiry) <= now_) {
         nodes_[head].list = kNotPending;
         --pending_;
         ++fired;
@@ -209,7 +229,7 @@ class TimerWheel {
   /// Pushes `id` at the front of `list`.
   void link(uint32_t id, uint32_t list) {
     Node& node = nodes_[id];
-    node.list = list;
+    node.list = static_cast<uint16_t>(list);
     node.prev = kNil;
     node.next = heads_[list];
     if (node.next != kNil) nodes_[node.next].prev = id;

@@ -43,22 +43,36 @@ TEST(ObjectPool, ReusesTheMostRecentlyReleasedFirst) {
   EXPECT_EQ(pool.allocate(), ObjectPool<Connection>::kNone);
 }
 
-TEST(ObjectPool, ObjectsStartValueInitialisedAndKeepTheirContentsAcrossReuse) {
+TEST(ObjectPool, ObjectsKeepTheirContentsBeyondTheLinkAcrossReuse) {
   ObjectPool<Connection> pool(4);
   uint32_t index = pool.allocate();
-  EXPECT_EQ(pool[index].id, 0u);
-  pool[index].id = 77;
+  EXPECT_EQ(pool[index].state, 0u);
+  pool[index].state = 77;
   pool.release(index);
   ASSERT_EQ(pool.allocate(), index);
-  EXPECT_EQ(pool[index].id, 77u) << "allocate() does not reinitialise: the engine does";
+  // The first 4 bytes held the free-list link; the rest is as it was left.
+  EXPECT_EQ(pool[index].state, 77u) << "allocate() does not reinitialise: the engine does";
   const auto& const_pool = pool;
-  EXPECT_EQ(const_pool[index].id, 77u);
+  EXPECT_EQ(const_pool[index].state, 77u);
 }
 
-TEST(ObjectPool, StorageIsCacheLineAlignedAndAccounted) {
+TEST(ObjectPool, StorageIsCacheLineAlignedAndCostsOneBitPerObjectBeyondTheObjects) {
   ObjectPool<Connection> pool(1000);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(&pool[0]) % 64, 0u);
-  EXPECT_EQ(pool.memory_bytes(), 1000 * (sizeof(Connection) + sizeof(uint32_t)));
+  EXPECT_EQ(pool.memory_bytes(), 1000 * sizeof(Connection) + 16 * sizeof(uint64_t));
+}
+
+TEST(ObjectPool, AllocatedTracksEveryIndexAcrossBitmapWords) {
+  ObjectPool<Connection> pool(130);
+  for (uint32_t i = 0; i < 130; ++i) ASSERT_EQ(pool.allocate(), i);
+  for (uint32_t i : {0u, 63u, 64u, 127u, 128u, 129u}) pool.release(i);
+  for (uint32_t i = 0; i < 130; ++i) {
+    bool released = i == 0 || i == 63 || i == 64 || i == 127 || i == 128 || i == 129;
+    EXPECT_EQ(pool.allocated(i), !released) << i;
+  }
+  EXPECT_FALSE(pool.allocated(130));
+  EXPECT_EQ(pool.allocate(), 129u);
+  EXPECT_TRUE(pool.allocated(129));
 }
 
 TEST(ObjectPool, AllocateReleaseCyclesKeepAccountingExact) {

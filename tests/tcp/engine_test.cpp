@@ -20,16 +20,16 @@ class EngineTest : public ::testing::Test {
  protected:
   EngineTest() { make_engine(EngineConfig{}); }
 
-  void make_engine(EngineConfig config) {
+  void make_engine(EngineConfig config, uint64_t start_us = kStart) {
     config.max_connections = config.max_connections == 65536 ? 1024 : config.max_connections;
     config.max_time_wait = config.max_time_wait == 65536 ? 1024 : config.max_time_wait;
     config.buffer_count = 64;
     config.buffer_size = 16384;
     config.secret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     host = RecordingHost{};
-    engine = std::make_unique<RecordingHost::EngineT>(config, host, kStart);
+    engine = std::make_unique<RecordingHost::EngineT>(config, host, start_us);
     host.engine = engine.get();
-    now = kStart;
+    now = start_us;
     ASSERT_TRUE(engine->listen(wire::IpAddress{}, 80, 1));
   }
 
@@ -265,6 +265,26 @@ TEST_F(EngineTest, SynAckIsRetransmittedWithBackoffThenGivenUp) {
   EXPECT_EQ(at[4], 31'000'000u);
   EXPECT_EQ(engine->occupancy().connections, 0u);
   EXPECT_EQ(engine->counters().syn_received_timeouts, 1u);
+}
+
+TEST_F(EngineTest, TimersKeepTheirScheduleAcrossThe32BitTickWrap) {
+  // Tcb deadlines are 32-bit ticks (1 ms here): start 2 s before tick 2^32 so
+  // the SYN-ACK backoff (1, 3, 7, 15, 31 s) and TIME-WAIT straddle the wrap.
+  const uint64_t start = ((uint64_t{1} << 32) - 2000) * 1000;
+  make_engine(EngineConfig{}, start);
+  in(seg(flags::kSyn, 1000));
+  ASSERT_EQ(host.take().size(), 1u);
+  std::vector<uint64_t> at;
+  for (int ms = 0; ms < 70'000; ++ms) {  // given up at 63 s
+    advance_ms(1);
+    for (auto& e : host.take()) {
+      EXPECT_EQ(e.flags, flags::kSyn | flags::kAck);
+      at.push_back(now - start);
+    }
+  }
+  EXPECT_EQ(at, (std::vector<uint64_t>{1'000'000, 3'000'000, 7'000'000, 15'000'000, 31'000'000}));
+  EXPECT_EQ(engine->occupancy().connections, 0u);
+  EXPECT_EQ(engine->occupancy().timers_pending, 0u);
 }
 
 TEST_F(EngineTest, RstInWindowButNotExactGetsChallengeAck) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -27,16 +28,21 @@ std::vector<Firing> advance_collect(TimerWheel& wheel, uint64_t now_tick) {
 }
 
 TEST(TimerWheel, FiresExactlyAtExpiryAcrossEveryLevelBoundary) {
-  const uint64_t starts[] = {0, 1, 63, 64, 1000, 4095, 262143, 16777215, 123456789};
+  // Starts around 2^32 cross the wrap of the nodes' 32-bit expiry field.
+  const uint64_t starts[] = {0,          1,          63,         64,          1000,       4095,
+                             262143,     16777215,   123456789,  4294967290u, 8589934590u,
+                             (1ull << 40) - 3};
   const uint64_t deltas[] = {1,        2,        63,         64,         65,
                              127,      4095,     4096,       4097,       262143,
                              262144,   262145,   16777215,   16777216,   16777217,
-                             33554431, 1u << 30, 1000000007, 1ull << 40, 5 * 16777216 + 3};
+                             33554431, 1u << 30, 1000000007, 1ull << 40, 5 * 16777216 + 3,
+                             TimerWheel::kMaxDelay, TimerWheel::kMaxDelay + 1};
   for (uint64_t start : starts) {
     for (uint64_t delta : deltas) {
       TimerWheel wheel(4, start);
-      uint64_t expiry = start + delta;
-      wheel.start(2, expiry);
+      // Beyond the 32-bit horizon the timer is armed at the horizon (early).
+      uint64_t expiry = start + std::min(delta, TimerWheel::kMaxDelay);
+      wheel.start(2, start + delta);
       EXPECT_TRUE(wheel.pending(2));
       EXPECT_EQ(wheel.expiry(2), expiry);
       EXPECT_TRUE(advance_collect(wheel, expiry - 1).empty()) << start << "+" << delta;
@@ -143,21 +149,33 @@ TEST(TimerWheel, CallbackStoppingACoDueTimerPreventsItsFiring) {
 TEST(TimerWheel, LongIdleGapsAreSkippedNotWalked) {
   TimerWheel wheel(4, 0);
   wheel.start(0, 1'000'000'000);
-  wheel.start(1, 3'000'000'000'000ull);
-  // 10^9 ticks, then 3 * 10^12: a tick-by-tick wheel would take minutes here.
+  // 10^9 ticks, then 2^31 - 1 more, then 9 * 10^18: a tick-by-tick wheel would take minutes here.
   auto fired = advance_collect(wheel, 1'000'000'000);
   ASSERT_EQ(fired.size(), 1u);
   EXPECT_EQ(fired[0], (Firing{0, 1'000'000'000}));
+  const uint64_t far = 1'000'000'000 + TimerWheel::kMaxDelay;
+  wheel.start(1, far);
   fired = advance_collect(wheel, 4'000'000'000'000ull);
   ASSERT_EQ(fired.size(), 1u);
-  EXPECT_EQ(fired[0], (Firing{1, 3'000'000'000'000ull}));
+  EXPECT_EQ(fired[0], (Firing{1, far}));
   EXPECT_TRUE(advance_collect(wheel, 9'000'000'000'000'000ull).empty());
+}
+
+TEST(TimerWheel, ExpiriesBeyondTheHorizonFireAtTheHorizon) {
+  TimerWheel wheel(2, 5'000'000'000ull);
+  wheel.start(0, 5'000'000'000ull + 3'000'000'000'000ull);
+  const uint64_t horizon = 5'000'000'000ull + TimerWheel::kMaxDelay;
+  EXPECT_EQ(wheel.expiry(0), horizon);
+  EXPECT_TRUE(advance_collect(wheel, horizon - 1).empty());
+  auto fired = advance_collect(wheel, UINT64_MAX / 2);
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0], (Firing{0, horizon}));
 }
 
 TEST(TimerWheel, MemoryIsPreallocatedPerId) {
   TimerWheel wheel(1000, 0);
   EXPECT_EQ(wheel.capacity(), 1000u);
-  EXPECT_EQ(wheel.memory_bytes(), 1000u * 24 + (4 * 64 + 2) * 4);
+  EXPECT_EQ(wheel.memory_bytes(), 1000u * 16 + (4 * 64 + 2) * 4);
 }
 
 /// Reference: a multimap from expiry to id, fired in key order.
