@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "control/pci_device_list.hpp"
 #include "control/yaml_reader.hpp"
 
 namespace tcpterm::control {
@@ -23,11 +24,43 @@ bool prefix_equal(const wire::IpAddress& a, const wire::IpAddress& b, unsigned b
   return true;
 }
 
+/// `device`, or `device_env` (+ `device_index`): one PCI address from an
+/// environment variable's comma-separated list.
+void read_port_device(YamlMap& map, const YAML::Node& node, const YamlPath& path,
+                      PortConfig& port) {
+  YAML::Node device = map.take("device");
+  YAML::Node env = map.take("device_env");
+  YAML::Node index = map.take("device_index");
+  if (device.IsDefined() == env.IsDefined())
+    path.fail(node, device.IsDefined()
+                        ? "give either device or device_env, not both"
+                        : "device is required (e.g. net_tap0 or 0000:01:00.0), or device_env "
+                          "naming an environment variable that lists PCI addresses");
+  if (device.IsDefined()) {
+    port.device = read_string(device, map.path_of("device"));
+    if (index.IsDefined()) map.path_of("device_index").fail(index, "needs device_env");
+    return;
+  }
+  port.device_env = read_string(env, map.path_of("device_env"));
+  std::vector<std::string> addresses;
+  try {
+    addresses = pci_addresses_from_env(port.device_env);
+  } catch (const std::invalid_argument& e) {
+    map.path_of("device_env").fail(env, e.what());
+  }
+  size_t i = index.IsDefined() ? read_uint(index, map.path_of("device_index"), 0, 1023) : 0;
+  if (i >= addresses.size())
+    map.path_of("device_index")
+        .fail(index.IsDefined() ? index : env,
+              "is " + std::to_string(i) + " but " + port.device_env + " lists only " +
+                  std::to_string(addresses.size()) + " device" +
+                  (addresses.size() == 1 ? "" : "s") + " (the first is index 0)");
+  port.device = addresses[i];
+}
+
 void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
   YamlMap map(node, path);
-  YAML::Node device = map.take("device");
-  if (!device.IsDefined()) path.fail(node, "device is required (e.g. net_tap0 or 0000:01:00.0)");
-  port.device = read_string(device, map.path_of("device"));
+  read_port_device(map, node, path, port);
 
   auto items = read_list(map.take("addresses"), map.path_of("addresses"));
   for (size_t i = 0; i < items.size(); ++i)
@@ -204,6 +237,12 @@ void check_consistency(const Config& config, const YAML::Node& root, const YamlP
       path.fail(root["listeners"][i],
                 "address " + l.address->to_string() + " is not one of the ports' addresses");
   }
+  for (size_t i = 0; i < config.ports.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (config.ports[i].device == config.ports[j].device)
+        top.child("ports").index(i).fail(root["ports"][i], "device " + config.ports[i].device +
+                                                               " is already used by ports[" +
+                                                               std::to_string(j) + "]");
   if (config.listeners.size() > config.tcp.max_listeners)
     top.child("listeners").fail(root["listeners"], "more listeners than tcp.max_listeners");
   for (size_t i = 0; i < config.workers.size(); ++i)

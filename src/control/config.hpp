@@ -36,7 +36,11 @@ struct InterfaceAddress {
 };
 
 struct PortConfig {
-  std::string device;                       // DPDK device name or PCI address
+  std::string device;  // DPDK device name or PCI address
+  /// Set when `device` was taken from this environment variable's PCI list
+  /// (device_env, as Kubernetes SR-IOV device plugins hand devices over);
+  /// tcpterm then allow-lists the device for the EAL itself.
+  std::string device_env;
   std::vector<InterfaceAddress> addresses;  // ours; at least one
   std::vector<wire::IpAddress> gateways;    // next hops for off-link peers, at most one per family
   uint16_t mtu = 1500;

@@ -20,6 +20,7 @@
 #include "app/app_registry.hpp"
 #include "control/cli_options.hpp"
 #include "control/config.hpp"
+#include "control/eal_arguments.hpp"
 #include "control/kernel_interface.hpp"
 #include "control/log.hpp"
 #include "control/packet_capture.hpp"
@@ -215,7 +216,28 @@ int run(int argc, char** argv) {
   if (!options) return exit_code;
   bool log_level_fixed = log_level_given_on_command_line(argc, argv);
 
-  if (rte_eal_init(argc, argv) < 0) {
+  // The config is read before the EAL starts: device_env ports add their
+  // PCI devices to the EAL's allow-list.
+  Config config;
+  std::vector<std::string> eal_args(argv, argv + argc);
+  try {
+    config = load_config_file(options->config_path);
+    check_applications(config);
+    std::vector<std::string_view> given(argv + 1,
+                                        std::find(argv + 1, argv + argc, std::string_view("--")));
+    std::vector<std::string> extra = eal_allow_arguments(config, given);
+    for (size_t i = 1; i < extra.size(); i += 2)
+      std::printf("tcpterm: allow-listing PCI device %s for the EAL (from device_env)\n",
+                  extra[i].c_str());
+    eal_args.insert(eal_args.begin() + 1, extra.begin(), extra.end());
+    std::fflush(stdout);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tcpterm: %s\n", e.what());
+    return 1;
+  }
+  std::vector<char*> eal_argv;
+  for (std::string& arg : eal_args) eal_argv.push_back(arg.data());
+  if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
     std::fprintf(stderr,
                  "tcpterm: the DPDK EAL could not start: %s.\n"
                  "Check the EAL arguments before `--` (e.g. -l 0-1 --no-huge -m 512 --no-pci "
@@ -226,8 +248,6 @@ int run(int argc, char** argv) {
   int status = 0;
   try {
     PacketCapture capture;  // before the ports exist, released before rte_eal_cleanup
-    Config config = load_config_file(options->config_path);
-    check_applications(config);
     if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
     std::random_device random;  // RFC 6528 ISN and RFC 4987 cookie secret, fresh per run
     for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());

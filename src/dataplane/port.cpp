@@ -82,6 +82,11 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   const std::string& dev = config.device;
 
   if (rte_eth_dev_get_port_by_name(dev.c_str(), &port.port_id) != 0) {
+    if (!config.device_env.empty())
+      throw std::runtime_error(
+          "port " + dev + " (from " + config.device_env +
+          "): allow-listed, but no DPDK driver took it; is it bound to "
+          "vfio-pci (dpdk-devbind.py --status) and visible in this container?");
     throw std::runtime_error(
         "port " + dev + ": no such DPDK device; give it to the EAL before `--`, e.g. " +
         (dev.rfind("net_", 0) == 0

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
+
+#include "control/eal_arguments.hpp"
+#include "control/pci_device_list.hpp"
 
 namespace tcpterm::control {
 namespace {
@@ -107,8 +111,7 @@ TEST(Config, SectionTextsTellWhatChanged) {
 TEST(Config, UnknownKeyIsNamed) {
   EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
             "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, "
-            "exception, gateway, "
-            "kernel_side, mtu)");
+            "device_env, device_index, exception, gateway, kernel_side, mtu)");
   EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,"))
                 .find("tcp.max_conections: unknown key"),
             std::string::npos);
@@ -214,6 +217,97 @@ TEST(Config, MissingFileIsNamed) {
     EXPECT_EQ(std::string(e.what()),
               "/nonexistent/tcpterm.yaml: cannot open the config file (does it exist and is it "
               "readable?)");
+  }
+}
+
+// ---- ports[].device_env: PCI devices from the environment (Kubernetes SR-IOV) ----
+
+constexpr const char* kEnvPort = R"(
+ports:
+  - device_env: TCPTERM_TEST_SRIOV
+    addresses: [10.7.0.2/24]
+)";
+
+/// kEnvPort with the variable set to `value` (unset when nullptr).
+std::string env_port_error(const char* value, const std::string& extra = "") {
+  if (value) {
+    setenv("TCPTERM_TEST_SRIOV", value, 1);
+  } else {
+    unsetenv("TCPTERM_TEST_SRIOV");
+  }
+  return error_of(std::string(kEnvPort) + extra);
+}
+
+TEST(DeviceEnv, PciAddressesAreCanonical) {
+  EXPECT_EQ(canonical_pci_address("0000:3b:02.1"), "0000:3b:02.1");
+  EXPECT_EQ(canonical_pci_address("3B:1F.7"), "0000:3b:1f.7");
+  EXPECT_EQ(canonical_pci_address("0000:3b:20.1"), std::nullopt);  // device is 5 bits
+  EXPECT_EQ(canonical_pci_address("0000:3b:02.8"), std::nullopt);  // function is 3 bits
+  EXPECT_EQ(canonical_pci_address("0000:3g:02.1"), std::nullopt);
+  EXPECT_EQ(canonical_pci_address("net_tap0"), std::nullopt);
+  EXPECT_EQ(parse_pci_address_list("0000:3b:02.1, 0000:3b:02.2"),
+            (std::vector<std::string>{"0000:3b:02.1", "0000:3b:02.2"}));
+}
+
+TEST(DeviceEnv, PicksTheIndexedDevice) {
+  setenv("TCPTERM_TEST_SRIOV", "0000:3b:02.1,0000:3B:02.2", 1);
+  Config first = parse_config(kEnvPort, "test.yaml");
+  EXPECT_EQ(first.ports[0].device, "0000:3b:02.1");
+  EXPECT_EQ(first.ports[0].device_env, "TCPTERM_TEST_SRIOV");
+  Config second = parse_config(std::string(kEnvPort) + "    device_index: 1\n", "test.yaml");
+  EXPECT_EQ(second.ports[0].device, "0000:3b:02.2");
+  unsetenv("TCPTERM_TEST_SRIOV");
+}
+
+TEST(DeviceEnv, MissingEmptyOrMalformedIsNamed) {
+  EXPECT_EQ(env_port_error(nullptr),
+            "test.yaml:3: ports[0].device_env: environment variable TCPTERM_TEST_SRIOV is not set "
+            "(in Kubernetes the SR-IOV device plugin sets PCIDEVICE_<RESOURCE> when the pod "
+            "requests that resource)");
+  EXPECT_NE(env_port_error("").find("ports[0].device_env: environment variable TCPTERM_TEST_SRIOV "
+                                    "= \"\": it is empty"),
+            std::string::npos);
+  EXPECT_NE(env_port_error("0000:3b:02.1,eth0")
+                .find("ports[0].device_env: environment variable TCPTERM_TEST_SRIOV = "
+                      "\"0000:3b:02.1,eth0\": \"eth0\" is not a PCI address"),
+            std::string::npos);
+  EXPECT_NE(env_port_error("0000:3b:02.1", "    device_index: 1\n")
+                .find("ports[0].device_index: is 1 but TCPTERM_TEST_SRIOV lists only 1 device"),
+            std::string::npos);
+  unsetenv("TCPTERM_TEST_SRIOV");
+}
+
+TEST(DeviceEnv, DeviceAndDeviceEnvExcludeEachOther) {
+  EXPECT_NE(env_port_error("0000:3b:02.1", "    device: net_tap0\n")
+                .find("ports[0]: give either device or device_env, not both"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("device: net_tap0", "device: net_tap0\n    device_index: 0"))
+                .find("ports[0].device_index: needs device_env"),
+            std::string::npos);
+  EXPECT_NE(env_port_error("0000:3b:02.1",
+                           "  - { device_env: TCPTERM_TEST_SRIOV, addresses: [10.8.0.2/24] }\n")
+                .find("ports[1]: device 0000:3b:02.1 is already used by ports[0]"),
+            std::string::npos);
+  unsetenv("TCPTERM_TEST_SRIOV");
+}
+
+TEST(DeviceEnv, AllowListsTheDeviceForTheEal) {
+  setenv("TCPTERM_TEST_SRIOV", "0000:3b:02.1", 1);
+  Config c = parse_config(kEnvPort, "test.yaml");
+  unsetenv("TCPTERM_TEST_SRIOV");
+  EXPECT_EQ(eal_allow_arguments(c, {"-l", "0-1"}),
+            (std::vector<std::string>{"-a", "0000:3b:02.1"}));
+  EXPECT_TRUE(eal_allow_arguments(c, {"-a", "0000:3b:02.1,rxq=2"}).empty());
+  EXPECT_TRUE(eal_allow_arguments(c, {"--allow=0000:3b:02.1"}).empty());
+  EXPECT_TRUE(eal_allow_arguments(parse_config(kGood, "g.yaml"), {"-l", "0-1"}).empty());
+  try {
+    eal_allow_arguments(c, {"--no-pci"});
+    ADD_FAILURE() << "--no-pci was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.yaml: ports[0].device_env: TCPTERM_TEST_SRIOV names "
+                                         "PCI device 0000:3b:02.1, but the EAL arguments hold "
+                                         "--no-pci"),
+              std::string::npos);
   }
 }
 
