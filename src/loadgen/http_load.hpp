@@ -85,11 +85,13 @@ class HttpLoad {
  public:
   HttpLoad(EngineT& engine, const LoadSettings& settings, uint32_t max_connections)
       : engine_(engine), settings_(settings), conns_(max_connections) {
+    completed_.reserve(max_connections);  // no allocation on the fast path
     port_ = settings.first_port;
   }
 
   /// Opens as many connections as the rate and the concurrency cap allow.
   void tick(uint64_t now_us) {
+    close_completed();
     if (last_tick_us_ == 0) last_tick_us_ = now_us;
     uint64_t budget = settings_.max_concurrency > active_ ? settings_.max_concurrency - active_ : 0;
     if (settings_.rate_per_second != 0) {
@@ -145,7 +147,12 @@ class HttpLoad {
       conn.complete = true;
       ++counters_.requests_ok;
       latency_.record(now_us_ - conn.start_us);
-      engine_.close(c);
+      if (completed_.size() < completed_.capacity()) {
+        completed_.push_back(c);  // closed by on_peer_fin, or by the next tick if no FIN came
+      } else {
+        conn.closing = true;
+        engine_.close(c);
+      }
       return data.size();  // anything after the body is ignored
     }
     return consumed;
@@ -156,6 +163,7 @@ class HttpLoad {
       conn.failed = true;
       ++counters_.short_response;
     }
+    conn.closing = true;
     engine_.close(c);
   }
   void on_closed(tcp::ConnRef c, tcp::CloseReason reason) {
@@ -189,7 +197,23 @@ class HttpLoad {
     bool head_done = false;
     bool complete = false;
     bool failed = false;
+    bool closing = false;
   };
+
+  // The response's FIN usually rides with its last bytes, and the engine
+  // delivers the data before the FIN: closing inside on_data would make this
+  // a simultaneous close with TIME-WAIT on our side too, holding the source
+  // tuple for 2 MSL. Waiting until the next tick lets the server's FIN make
+  // us the passive closer (LAST-ACK, no TIME-WAIT).
+  void close_completed() {
+    for (tcp::ConnRef c : completed_) {
+      Conn& conn = conns_[c];
+      if (!conn.complete || conn.closing) continue;  // closed, or the slot was reused
+      conn.closing = true;
+      engine_.close(c);
+    }
+    completed_.clear();
+  }
 
   size_t fail(tcp::ConnRef c, Conn& conn, uint64_t LoadCounters::*counter, size_t consumed) {
     conn.failed = true;
@@ -211,7 +235,7 @@ class HttpLoad {
       advance_tuple();
       tcp::ConnRef c = engine_.connect(key, settings_.app_id, now_us);
       if (c != tcp::kNoConn) {
-        conns_[c] = Conn{now_us, 0, false, false, false};
+        conns_[c] = Conn{now_us, 0, false, false, false, false};
         ++active_;
         ++counters_.connections_opened;
         return true;
@@ -229,6 +253,7 @@ class HttpLoad {
   EngineT& engine_;
   LoadSettings settings_;
   std::vector<Conn> conns_;
+  std::vector<tcp::ConnRef> completed_;  // requests done since the last tick
   LoadCounters counters_;
   LatencyHistogram latency_;
   uint32_t active_ = 0;
