@@ -85,6 +85,8 @@ void read_port(const YAML::Node& node, const YamlPath& path, PortConfig& port) {
   }
 
   read_uint_into(map, "mtu", port.mtu, 576, 9000);
+  if (YAML::Node n = map.take("vlan"); n.IsDefined())
+    port.vlan = static_cast<uint16_t>(read_uint(n, map.path_of("vlan"), 1, 4094));  // 802.1Q VIDs
 
   auto kernel = read_list(map.take("kernel_side"), map.path_of("kernel_side"));
   for (size_t i = 0; i < kernel.size(); ++i)
@@ -195,6 +197,7 @@ void read_dataplane(YamlMap& map, DataplaneConfig& dp) {
   read_uint_into(map, "rx_descriptors", dp.rx_descriptors, 32, 16384);
   read_uint_into(map, "tx_descriptors", dp.tx_descriptors, 32, 16384);
   read_uint_into(map, "neighbour_entries", dp.neighbour_entries, 16, 1u << 20);
+  read_uint_into(map, "neighbour_reachable_s", dp.neighbour_reachable_s, 1, 3600);
   map.finish();
 }
 

@@ -41,6 +41,7 @@ struct PortConfig {
   /// (device_env, as Kubernetes SR-IOV device plugins hand devices over);
   /// tcpterm then allow-lists the device for the EAL itself.
   std::string device_env;
+  std::optional<uint16_t> vlan;  // 802.1Q VLAN id of all the port's traffic; none: untagged
   std::vector<InterfaceAddress> addresses;  // ours; at least one
   std::vector<wire::IpAddress> gateways;    // next hops for off-link peers, at most one per family
   uint16_t mtu = 1500;
@@ -78,7 +79,8 @@ struct DataplaneConfig {
   uint32_t idle_sleep_us = 0;  // 0 = busy poll; otherwise sleep when idle
   uint16_t rx_descriptors = 1024;
   uint16_t tx_descriptors = 1024;
-  uint32_t neighbour_entries = 1024;  // per lcore
+  uint32_t neighbour_entries = 1024;    // per lcore
+  uint32_t neighbour_reachable_s = 30;  // an entry is trusted this long, then re-resolved
 };
 
 struct LogConfig {

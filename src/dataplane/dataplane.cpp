@@ -28,6 +28,7 @@ WorkerSettings worker_settings(const control::Config& config) {
   s.tx_burst = config.dataplane.tx_burst;
   s.idle_sleep_us = config.dataplane.idle_sleep_us;
   s.neighbour_entries = config.dataplane.neighbour_entries;
+  s.neighbour_reachable_us = uint64_t{config.dataplane.neighbour_reachable_s} * 1'000'000;
   return s;
 }
 

@@ -34,6 +34,7 @@ namespace tcpterm::dataplane {
   X(nd_solicitations_out)                                                            \
   X(tcp_segments_in)       /* TCP segments for our addresses handed to the engine */ \
   X(not_our_address)       /* IP packets to an address that is not ours */           \
+  X(drop_wrong_vlan)       /* frames of another 802.1Q VLAN than the port's */       \
   X(exception_to_kernel)   /* frames not for tcpterm passed to the exception tap */  \
   X(exception_from_kernel) /* frames from the exception tap sent out the port */     \
   X(idle_polls)            /* loop iterations that received nothing */

@@ -2,10 +2,17 @@
 // Discovery, RFC 4861), learned from ARP, ND and the source MAC of every
 // packet addressed to us, so replies go back the way requests came. Fixed
 // size and open addressing: nothing is allocated after construction, and a
-// full neighbourhood overwrites the oldest probe slot instead of failing.
-// No expiry: a peer that changes MAC is relearned from its next packet.
+// full probe window reuses its expired or least recently used slot.
+//
+// Ageing, after RFC 4861 7.3.2's REACHABLE and STALE states: an entry is
+// fresh for `reachable_us` after it was last confirmed (learned again); then
+// it is stale for kStaleGraceUs, still used while the worker re-resolves it
+// (should_request says when to ask); unconfirmed after that, it has expired
+// and reads as unknown, so a neighbour that changed MAC or left is not used
+// forever.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -17,51 +24,78 @@ namespace tcpterm::dataplane {
 
 class NeighbourCache {
  public:
-  /// `entries` is rounded up to a power of two.
-  explicit NeighbourCache(uint32_t entries) {
+  static constexpr uint64_t kDefaultReachableUs = 30'000'000;
+  /// How long a stale entry stays usable while it is re-resolved (Linux
+  /// waits 5 s, then sends 3 probes a second apart; we ask at once).
+  static constexpr uint64_t kStaleGraceUs = 3'000'000;
+
+  /// What find() knows about an address.
+  struct Lookup {
+    const wire::MacAddress* mac = nullptr;  // nullptr: unknown or expired
+    bool stale = false;                     // usable, but due for re-resolution
+  };
+
+  /// `entries` is rounded up to a power of two (at least 16): the bound.
+  explicit NeighbourCache(uint32_t entries, uint64_t reachable_us = kDefaultReachableUs)
+      : reachable_us_(reachable_us) {
     capacity_ = 16;
     while (capacity_ < entries) capacity_ <<= 1;
     slots_ = std::make_unique<Slot[]>(capacity_);
   }
 
-  /// The MAC of `ip`, or nullptr when unknown.
-  const wire::MacAddress* find(const wire::IpAddress& ip) const {
+  /// The MAC of `ip` at `now_us`, and whether it is stale.
+  Lookup find(const wire::IpAddress& ip, uint64_t now_us) const {
     uint32_t home = hash(ip);
     for (uint32_t i = 0; i < kProbes; ++i) {
       const Slot& s = slots_[(home + i) & (capacity_ - 1)];
-      if (s.state == State::kEmpty) return nullptr;
-      if (s.state == State::kKnown && s.ip == ip) return &s.mac;
+      if (!s.used) return {};
+      if (s.ip != ip) continue;
+      if (!s.has_mac || now_us - s.confirmed_us >= reachable_us_ + kStaleGraceUs) return {};
+      return {&s.mac, now_us - s.confirmed_us >= reachable_us_};
     }
-    return nullptr;
+    return {};
   }
 
-  /// Records (or refreshes) that `ip` is at `mac`.
-  void learn(const wire::IpAddress& ip, const wire::MacAddress& mac) {
-    Slot& s = slot_for(ip);
-    s.ip = ip;
+  /// Records (or confirms) that `ip` is at `mac` as of `now_us`.
+  void learn(const wire::IpAddress& ip, const wire::MacAddress& mac, uint64_t now_us) {
+    Slot& s = slot_for(ip, now_us);
     s.mac = mac;
-    s.state = State::kKnown;
+    s.has_mac = true;
+    s.confirmed_us = now_us;
+    s.requested = false;
   }
 
-  /// True when a request for unknown `ip` should be sent now: at most one per
-  /// `interval_us` per address, so a burst of segments sends one ARP/NS.
+  /// True when an ARP request / Neighbour Solicitation for `ip` should be
+  /// sent now: its entry is unknown, expired or stale, and none was sent for
+  /// it in the last `interval_us`, so a burst of segments sends one.
   bool should_request(const wire::IpAddress& ip, uint64_t now_us, uint64_t interval_us) {
-    Slot& s = slot_for(ip);
-    if (s.state == State::kKnown && s.ip == ip) return false;
-    if (s.state == State::kRequested && s.ip == ip && now_us - s.requested_us < interval_us)
-      return false;
-    s.ip = ip;
-    s.state = State::kRequested;
+    Slot& s = slot_for(ip, now_us);
+    if (s.has_mac && now_us - s.confirmed_us < reachable_us_) return false;
+    if (s.requested && now_us - s.requested_us < interval_us) return false;
+    s.requested = true;
     s.requested_us = now_us;
     return true;
   }
 
+  uint32_t capacity() const { return capacity_; }
+  /// Addresses with a usable (fresh or stale) MAC at `now_us`; control path.
+  uint32_t usable(uint64_t now_us) const {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < capacity_; ++i) {
+      const Slot& s = slots_[i];
+      n += s.used && s.has_mac && now_us - s.confirmed_us < reachable_us_ + kStaleGraceUs;
+    }
+    return n;
+  }
+
  private:
-  enum class State : uint8_t { kEmpty, kRequested, kKnown };
   struct Slot {
     wire::IpAddress ip;
     wire::MacAddress mac;
-    State state = State::kEmpty;
+    bool used = false;       // holds `ip`; slots are never emptied again, only reused
+    bool has_mac = false;    // `mac` was learned at confirmed_us
+    bool requested = false;  // a request went out at requested_us, unanswered so far
+    uint64_t confirmed_us = 0;
     uint64_t requested_us = 0;
   };
   static constexpr uint32_t kProbes = 8;
@@ -70,21 +104,49 @@ class NeighbourCache {
     uint64_t lo, hi;
     std::memcpy(&lo, ip.bytes.data(), 8);
     std::memcpy(&hi, ip.bytes.data() + 8, 8);
-    uint64_t h = (lo ^ (hi * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-    return static_cast<uint32_t>(h >> 32) & (capacity_ - 1);
-  }
-  /// The slot holding `ip`, else the first free one, else the home slot.
-  Slot& slot_for(const wire::IpAddress& ip) {
-    uint32_t home = hash(ip);
-    Slot* free_slot = nullptr;
-    for (uint32_t i = 0; i < kProbes; ++i) {
-      Slot& s = slots_[(home + i) & (capacity_ - 1)];
-      if (s.state != State::kEmpty && s.ip == ip) return s;
-      if (s.state == State::kEmpty && !free_slot) free_slot = &s;
-    }
-    return free_slot ? *free_slot : slots_[home];
+    // MurmurHash3's fmix64: every input bit reaches the low bits we keep
+    // (a bare multiply left IPv4 addresses of one /8 in one probe window).
+    uint64_t h = lo ^ (hi * 0x9e3779b97f4a7c15ull);
+    h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
+    h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+    return static_cast<uint32_t>(h ^ (h >> 33)) & (capacity_ - 1);
   }
 
+  /// Eviction order: unused slots first, then dead ones (neither a usable
+  /// MAC nor a request still awaiting its answer), then the least recently
+  /// confirmed or requested.
+  uint64_t eviction_rank(const Slot& s, uint64_t now_us) const {
+    if (!s.used) return 0;
+    bool mac_usable = s.has_mac && now_us - s.confirmed_us < reachable_us_ + kStaleGraceUs;
+    bool awaiting = s.requested && now_us - s.requested_us < kStaleGraceUs;
+    if (!mac_usable && !awaiting) return 1;
+    return 2 + std::max(s.confirmed_us, s.requested ? s.requested_us : 0);
+  }
+
+  /// The slot holding `ip`, else the probe window's first by eviction_rank,
+  /// taken over for `ip`. An address never sits past an unused slot, so
+  /// find() and this stop there.
+  Slot& slot_for(const wire::IpAddress& ip, uint64_t now_us) {
+    uint32_t home = hash(ip);
+    Slot* victim = nullptr;
+    uint64_t victim_rank = UINT64_MAX;
+    for (uint32_t i = 0; i < kProbes; ++i) {
+      Slot& s = slots_[(home + i) & (capacity_ - 1)];
+      if (s.used && s.ip == ip) return s;
+      uint64_t rank = eviction_rank(s, now_us);
+      if (rank < victim_rank) {
+        victim = &s;
+        victim_rank = rank;
+      }
+      if (!s.used) break;
+    }
+    *victim = Slot{};
+    victim->ip = ip;
+    victim->used = true;
+    return *victim;
+  }
+
+  uint64_t reachable_us_;
   uint32_t capacity_;
   std::unique_ptr<Slot[]> slots_;
 };

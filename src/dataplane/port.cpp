@@ -79,6 +79,7 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   port.addresses = config.addresses;
   port.gateways = config.gateways;
   port.mtu = config.mtu;
+  port.vlan_id = config.vlan.value_or(0);
   const std::string& dev = config.device;
 
   if (rte_eth_dev_get_port_by_name(dev.c_str(), &port.port_id) != 0) {

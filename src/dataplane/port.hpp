@@ -24,6 +24,7 @@ struct PortInfo {
   std::vector<control::InterfaceAddress> addresses;
   std::vector<wire::IpAddress> gateways;
   uint16_t mtu = 1500;
+  uint16_t vlan_id = 0;  // 802.1Q VLAN of all the port's traffic; 0: untagged
   rte_mempool* pool = nullptr;
   bool rx_checksum_offload = false;     // RX IPv4/TCP checksum flags are trustworthy
   bool tx_checksum_offload = false;     // NIC fills IPv4 and TCP checksums

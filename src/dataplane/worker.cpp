@@ -3,12 +3,15 @@
 // syscalls, no heap, no exceptions (STYLE 6).
 #include "dataplane/worker.hpp"
 
+#include <optional>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
 #include "table/flow_hash.hpp"
 #include "wire/arp.hpp"
+#include "wire/byte_order.hpp"
 #include "wire/ethernet.hpp"
 #include "wire/icmp_echo.hpp"
 #include "wire/ip_protocol.hpp"
@@ -42,6 +45,20 @@ wire::IpAddress all_nodes() {
   return a;
 }
 
+/// 802.1Q: the VLAN id a frame is tagged with; 0 when untagged or
+/// priority-tagged (a short tag is left to parse_frame to reject).
+uint16_t frame_vlan(std::span<const uint8_t> frame) {
+  if (frame.size() < wire::kEthernetHeaderSize + wire::kVlanTagSize ||
+      wire::load_be16(frame.data() + 12) != wire::ethertype::kVlan)
+    return 0;
+  return wire::load_be16(frame.data() + 14) & 0x0fff;
+}
+
+/// The tag for frames sent on `port`, if it has a VLAN.
+std::optional<uint16_t> vlan_tag(const PortInfo& port) {
+  return port.vlan_id ? std::optional<uint16_t>(port.vlan_id) : std::nullopt;
+}
+
 CloseReason public_reason(tcp::CloseReason r) {
   return static_cast<CloseReason>(r);
 }
@@ -54,7 +71,7 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
       queue_(queue),
       settings_(settings),
       counters_(counters),
-      neighbours_(settings.neighbour_entries),
+      neighbours_(settings.neighbour_entries, settings.neighbour_reachable_us),
       apps_(settings.http),
       rx_mbufs_(settings.rx_burst),
       us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()) {
@@ -162,6 +179,12 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
         (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
   }
   std::span<const uint8_t> frame = mbuf_bytes(m);
+  if (frame_vlan(frame) != port.info->vlan_id) {  // another VLAN's (or untagged) frame
+    if (port.exception) return pass_to_kernel(port, m);
+    ++counters_.drop_wrong_vlan;
+    rte_pktmbuf_free(m);
+    return;
+  }
   wire::ParseResult r = wire::parse_frame(frame, options);
   bool for_kernel = false;  // not tcpterm's: the exception path may take it
   switch (r.kind) {
@@ -178,7 +201,7 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
         for_kernel = true;
         break;
       }
-      neighbours_.learn(r.source_ip, r.source_mac);
+      neighbours_.learn(r.source_ip, r.source_mac, now_us_);
       reply_echo_in_place(port, r, m);
       return;  // the mbuf went back out
     case wire::PacketKind::kIcmpv6NeighbourSolicitation:
@@ -186,7 +209,8 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
       break;
     case wire::PacketKind::kIcmpv6NeighbourAdvertisement:
       ++counters_.nd_advertisements_in;
-      if (r.has_link_layer_address) neighbours_.learn(r.neighbour_target, r.link_layer_address);
+      if (r.has_link_layer_address)
+        neighbours_.learn(r.neighbour_target, r.link_layer_address, now_us_);
       for_kernel = !is_ours(port, r.destination_ip);
       break;
     case wire::PacketKind::kTcp:
@@ -195,12 +219,7 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
       if (!for_kernel) handle_tcp(port, r, m);
       break;
   }
-  if (for_kernel && port.exception) {
-    ++counters_.exception_to_kernel;
-    m->ol_flags = 0;
-    send_frame(*port.exception, m, m->data_len);
-    return;
-  }
+  if (for_kernel && port.exception) return pass_to_kernel(port, m);
   if (for_kernel && r.kind != wire::PacketKind::kDrop) ++counters_.not_our_address;
   rte_pktmbuf_free(m);
 }
@@ -222,6 +241,12 @@ bool Worker::is_for_kernel(wire::DropReason reason) {
   }
 }
 
+void Worker::pass_to_kernel(PortQueue& port, rte_mbuf* m) {
+  ++counters_.exception_to_kernel;
+  m->ol_flags = 0;
+  send_frame(*port.exception, m, m->data_len);
+}
+
 // The exception path's way back: what the kernel sends leaves unchanged.
 void Worker::forward_from_kernel(PortQueue& exception, rte_mbuf* m) {
   ++counters_.exception_from_kernel;
@@ -233,7 +258,8 @@ void Worker::forward_from_kernel(PortQueue& exception, rte_mbuf* m) {
 // Returns true when the packet is about an address that is not ours.
 bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r,
                         std::span<const uint8_t> frame) {
-  if (r.source_ip != wire::IpAddress::v4(0)) neighbours_.learn(r.source_ip, r.arp_sender_mac);
+  if (r.source_ip != wire::IpAddress::v4(0))
+    neighbours_.learn(r.source_ip, r.arp_sender_mac, now_us_);
   bool ours = is_ours(port, r.destination_ip);
   if (r.arp_operation == wire::ArpOperation::kReply) {
     ++counters_.arp_replies_in;
@@ -244,9 +270,8 @@ bool Worker::handle_arp(PortQueue& port, const wire::ParseResult& r,
   wire::Checked<wire::ArpView> request = wire::ArpView::check(frame.subspan(r.l3_offset));
   rte_mbuf* out = request.ok() ? allocate_frame(port) : nullptr;
   if (!out) return false;
-  std::optional<uint16_t> vlan = r.has_vlan ? std::optional<uint16_t>(r.vlan_id) : std::nullopt;
-  size_t length =
-      wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip, request.view, vlan);
+  size_t length = wire::build_arp_reply(mbuf_bytes(out), port.info->mac, r.destination_ip,
+                                        request.view, vlan_tag(*port.info));
   send_frame(port, out, length);
   if (length) ++counters_.arp_replies_out;
   return false;
@@ -280,7 +305,7 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   ++counters_.nd_solicitations_in;
   bool from_unspecified = wire::is_ipv6_unspecified(r.source_ip);
   if (r.has_link_layer_address && !from_unspecified)
-    neighbours_.learn(r.source_ip, r.link_layer_address);
+    neighbours_.learn(r.source_ip, r.link_layer_address, now_us_);
   if (!is_ours(port, r.neighbour_target)) return true;
   rte_mbuf* out = allocate_frame(port);
   if (!out) return false;
@@ -292,8 +317,8 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
                     : r.has_link_layer_address ? r.link_layer_address
                                                : r.source_mac;
   eth.ethertype = wire::ethertype::kIpv6;
-  eth.has_vlan = r.has_vlan;
-  eth.vlan_id = r.vlan_id;
+  eth.has_vlan = port.info->vlan_id != 0;
+  eth.vlan_id = port.info->vlan_id;
   std::span<uint8_t> bytes = mbuf_bytes(out);
   size_t l2 = wire::build_ethernet_header(bytes, eth);
   uint8_t flags =
@@ -311,7 +336,7 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
 
 void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m) {
   ++counters_.tcp_segments_in;
-  neighbours_.learn(r.source_ip, r.source_mac);
+  neighbours_.learn(r.source_ip, r.source_mac, now_us_);
   tcp::Segment seg;
   seg.key.remote_address = r.source_ip;
   seg.key.local_address = r.destination_ip;
@@ -398,6 +423,7 @@ void Worker::emit_on(PortQueue& port_queue, const tcp::OutSegment& s) {
   wire::TcpFrameSpec spec;
   spec.source_mac = port->info->mac;
   spec.destination_mac = *mac;
+  spec.vlan_id = vlan_tag(*port->info);
   spec.source_ip = s.key->local_address;
   spec.destination_ip = s.key->remote_address;
   spec.source_port = s.key->local_port;
@@ -477,8 +503,13 @@ Worker::PortQueue* Worker::port_owning(const wire::IpAddress& local) {
   return nullptr;
 }
 
+// The destination's own entry (learned from its packets, even off-link,
+// where it holds the gateway's MAC) while fresh; else the next hop's. A
+// stale MAC is still used while its re-resolution is on the way (RFC 4861
+// 7.3.3); an unknown or expired one loses the segment until the answer.
 const wire::MacAddress* Worker::resolve(PortQueue& port, const wire::IpAddress& destination) {
-  if (const wire::MacAddress* mac = neighbours_.find(destination)) return mac;
+  NeighbourCache::Lookup direct = neighbours_.find(destination, now_us_);
+  if (direct.mac && !direct.stale) return direct.mac;
   const wire::IpAddress* next_hop = nullptr;
   for (const control::InterfaceAddress& a : port.info->addresses)
     if (a.on_link(destination)) next_hop = &destination;
@@ -488,12 +519,14 @@ const wire::MacAddress* Worker::resolve(PortQueue& port, const wire::IpAddress& 
     ++counters_.tx_no_route;
     return nullptr;
   }
-  if (next_hop != &destination) {
-    if (const wire::MacAddress* mac = neighbours_.find(*next_hop)) return mac;
-  }
-  ++counters_.tx_no_neighbour;  // the segment is lost; TCP retransmits once the MAC is known
+  NeighbourCache::Lookup hop =
+      next_hop == &destination ? direct : neighbours_.find(*next_hop, now_us_);
+  if (hop.mac && !hop.stale) return hop.mac;
   if (neighbours_.should_request(*next_hop, now_us_, kNeighbourRequestIntervalUs))
     request_neighbour(port, *next_hop);
+  if (hop.mac) return hop.mac;
+  if (direct.mac) return direct.mac;
+  ++counters_.tx_no_neighbour;  // the segment is lost; TCP retransmits once the MAC is known
   return nullptr;
 }
 
@@ -508,7 +541,8 @@ void Worker::request_neighbour(PortQueue& port, const wire::IpAddress& next_hop)
   if (!m) return;
   std::span<uint8_t> bytes = mbuf_bytes(m);
   if (next_hop.is_v4()) {
-    size_t length = wire::build_arp_request(bytes, port.info->mac, *source, next_hop);
+    size_t length =
+        wire::build_arp_request(bytes, port.info->mac, *source, next_hop, vlan_tag(*port.info));
     send_frame(port, m, length);
     if (length) ++counters_.arp_requests_out;
     return;
@@ -518,6 +552,8 @@ void Worker::request_neighbour(PortQueue& port, const wire::IpAddress& next_hop)
   eth.source = port.info->mac;
   eth.destination = wire::ipv6_multicast_mac(group);
   eth.ethertype = wire::ethertype::kIpv6;
+  eth.has_vlan = port.info->vlan_id != 0;
+  eth.vlan_id = port.info->vlan_id;
   size_t l2 = wire::build_ethernet_header(bytes, eth);
   size_t l4 = wire::build_neighbour_solicitation(bytes.subspan(l2 + wire::kIpv6HeaderSize), *source,
                                                  group, next_hop, port.info->mac);

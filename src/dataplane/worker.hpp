@@ -5,9 +5,10 @@
 // in a fresh mbuf, buffered per port and sent with one rte_eth_tx_burst at
 // the end of the burst. Nothing is shared with other workers (shard per
 // core): a flow must always arrive on the same queue, which RSS (or the
-// kernel, for multi-queue net_tap) guarantees. With an exception path, frames
-// that are not tcpterm's go unchanged to a kernel tap, and the kernel's
-// frames leave through the port.
+// kernel, for multi-queue net_tap) guarantees. A port with a VLAN takes only
+// frames tagged with it and tags all it sends (software insert). With an
+// exception path, frames that are not tcpterm's go unchanged to a kernel tap,
+// and the kernel's frames leave through the port.
 #pragma once
 
 #include <atomic>
@@ -39,6 +40,7 @@ struct WorkerSettings {
   uint16_t tx_burst = 32;
   uint32_t idle_sleep_us = 0;
   uint32_t neighbour_entries = 1024;
+  uint64_t neighbour_reachable_us = NeighbourCache::kDefaultReachableUs;
 };
 
 class Worker {
@@ -95,6 +97,7 @@ class Worker {
   void idle_backoff();
   void handle_frame(PortQueue& port, rte_mbuf* m);
   static bool is_for_kernel(wire::DropReason reason);
+  void pass_to_kernel(PortQueue& port, rte_mbuf* m);
   void forward_from_kernel(PortQueue& exception, rte_mbuf* m);
   bool handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
   void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);

@@ -111,7 +111,7 @@ TEST(Config, SectionTextsTellWhatChanged) {
 TEST(Config, UnknownKeyIsNamed) {
   EXPECT_EQ(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    speed: 10")),
             "test.yaml:8: ports[0].speed: unknown key (known keys here: addresses, device, "
-            "device_env, device_index, exception, gateway, kernel_side, mtu)");
+            "device_env, device_index, exception, gateway, kernel_side, mtu, vlan)");
   EXPECT_NE(error_of(good_with("tcp: {", "tcp: { max_conections: 5,"))
                 .find("tcp.max_conections: unknown key"),
             std::string::npos);
@@ -309,6 +309,31 @@ TEST(DeviceEnv, AllowListsTheDeviceForTheEal) {
                                          "--no-pci"),
               std::string::npos);
   }
+}
+
+// ---- ports[].vlan and dataplane.neighbour_reachable_s ----
+
+TEST(Config, VlanIsA12BitId) {
+  Config c = parse_config(good_with("    mtu: 1500", "    mtu: 1500\n    vlan: 100"), "test.yaml");
+  EXPECT_EQ(c.ports[0].vlan, 100);
+  EXPECT_FALSE(parse_config(kGood, "test.yaml").ports[0].vlan.has_value());
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    vlan: 4095"))
+                .find("ports[0].vlan: expected a whole number from 1 to 4094"),
+            std::string::npos);
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1500\n    vlan: 0"))
+                .find("ports[0].vlan: expected a whole number from 1 to 4094"),
+            std::string::npos);
+}
+
+TEST(Config, NeighbourReachableTime) {
+  EXPECT_EQ(parse_config(kGood, "test.yaml").dataplane.neighbour_reachable_s, 30u);
+  EXPECT_EQ(parse_config(good_with("rx_burst: 64", "rx_burst: 64, neighbour_reachable_s: 60"),
+                         "test.yaml")
+                .dataplane.neighbour_reachable_s,
+            60u);
+  EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: 64, neighbour_reachable_s: 0"))
+                .find("dataplane.neighbour_reachable_s: expected a whole number from 1 to 3600"),
+            std::string::npos);
 }
 
 }  // namespace
