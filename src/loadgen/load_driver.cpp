@@ -20,6 +20,7 @@ bool LoadDriver::finished() const {
 void LoadDriver::on_poll(uint64_t now_us) {
   if (end_us_ != 0) return;
   if (first_poll_us_ == 0) first_poll_us_ = now_us;
+  last_poll_us_ = now_us;
   if (stop_requested_.load(std::memory_order_relaxed)) {
     if (http_) http_->stop();
     if (flood_) flood_->stop();

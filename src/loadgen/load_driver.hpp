@@ -53,6 +53,7 @@ class LoadDriver final : public dataplane::ClientDriver {
   bool neighbour_failed() const { return neighbour_failed_; }
   uint64_t start_us() const { return start_us_; }  // first open; 0 if none
   uint64_t end_us() const { return end_us_; }      // when finished; 0 if not
+  uint64_t last_poll_us() const { return last_poll_us_; }
 
   // ---- ClientDriver ----
   void on_poll(uint64_t now_us) override;
@@ -80,6 +81,7 @@ class LoadDriver final : public dataplane::ClientDriver {
   uint64_t first_poll_us_ = 0;
   uint64_t start_us_ = 0;
   uint64_t end_us_ = 0;
+  uint64_t last_poll_us_ = 0;
 };
 
 }  // namespace tcpterm::loadgen

@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 
 #include "control/config.hpp"
+#include "control/kernel_interface.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/worker.hpp"
 #include "loadgen/load_driver.hpp"
@@ -161,6 +162,7 @@ ProgressSample sample(const std::vector<std::unique_ptr<LoadDriver>>& drivers) {
 void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>& drivers) {
   using Clock = std::chrono::steady_clock;
   Clock::time_point start = Clock::now(), next_report = start + std::chrono::seconds(1);
+  Clock::time_point last_sample = start;
   std::optional<Clock::time_point> stop_at;
   ProgressSample before;
   auto request_stop = [&] {
@@ -181,12 +183,16 @@ void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>
       return;
     if (!o.quiet && now >= next_report) {
       ProgressSample current = sample(drivers);
-      std::printf("%s\n", format_progress(elapsed, current, before, 1.0, !o.syn_flood,
+      double interval = std::chrono::duration<double>(now - last_sample).count();
+      std::printf("%s\n", format_progress(elapsed, current, before, interval, !o.syn_flood,
                                           o.syn_flood || o.background_flood)
                               .c_str());
       std::fflush(stdout);
       before = current;
+      last_sample = now;
+      // A starved control thread skips reports instead of printing a burst of them.
       next_report += std::chrono::seconds(1);
+      if (next_report <= now) next_report = now + std::chrono::seconds(1);
     }
   }
 }
@@ -204,9 +210,9 @@ RunReport collect(const LoadgenOptions& o, const std::vector<std::unique_ptr<Loa
     r.unfinished += d->in_flight();
     r.neighbour_failed |= d->neighbour_failed();
     if (d->start_us() != 0) first = std::min(first, d->start_us());
-    last = std::max(last, d->end_us());
+    last = std::max(last, d->end_us() != 0 ? d->end_us() : d->last_poll_us());
   }
-  // A driver that did not finish ran until the workers stopped: use the wall clock then.
+  // A driver that did not finish ran until the workers stopped: its last poll ends it.
   if (first != UINT64_MAX && last > first) r.seconds = static_cast<double>(last - first) / 1e6;
   r.totals = dp.totals();
   return r;
@@ -243,6 +249,10 @@ int run(int argc, char** argv) {
     for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());
     std::vector<unsigned> lcores = worker_lcores(config);
     dataplane::Dataplane dp(config, lcores);
+    for (size_t i = 0; i < config.ports.size(); ++i)  // net_tap: the kernel is the server's host
+      if (!config.ports[i].kernel_side.empty())
+        control::configure_kernel_interface(dp.ports()[i].kernel_interface,
+                                            config.ports[i].kernel_side);
     std::vector<std::unique_ptr<LoadDriver>> drivers;
     uint64_t seed = (uint64_t{random()} << 32) | random();
     for (size_t i = 0; i < lcores.size(); ++i) {

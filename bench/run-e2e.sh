@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# run-e2e.sh: the end-to-end benchmark of issue 5. tcpterm and tcpterm-loadgen
+# run as two processes joined by a memif link (tcpterm the memif server, one
+# worker pinned to core 1; the loadgen the client, its worker on core 0; each
+# with its own --file-prefix, --no-huge), short HTTP connections (one request
+# each, the server closes first). Prints the loadgen's connections/s,
+# requests/s, latency and errors, then tcpterm's own counters.
+# With --tap, the loadgen instead drives the Linux kernel's epoll server
+# (bench/linux/epoll_http_server, pinned to core 1) over net_tap in a
+# throwaway network namespace: the Linux side of the same measurement.
+# Every process runs under `timeout`; the load is bounded by --duration or
+# --connections. Builds the two executables first when they are missing.
+#
+# Usage: bench/run-e2e.sh [--build DIR] [--duration S] [--connections N]
+#                         [--concurrency C] [--rate R] [--tap] [--perf]
+#   --build        meson build dir (default build-bench; configured with
+#                  -Dbenchmarks=enabled if it does not exist)
+#   --duration     seconds of load (default 10, at most 60)
+#   --connections  stop after N connections instead (0 = use --duration)
+#   --concurrency  connections in flight (default 1000; 256 with --tap)
+#   --rate         new connections per second, 0 = as fast as possible (default)
+#   --tap          loadgen on net_tap against the kernel's epoll server
+#   --perf         record tcpterm's worker with `perf record` (memif mode) and
+#                  print the top symbols
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --build) build=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --connections) connections=$2; shift ;;
+    --concurrency) concurrency=$2; shift ;;
+    --rate) rate=$2; shift ;;
+    --tap) mode=tap ;;
+    --perf) perf=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
+  esac
+  shift
+done
+# The kernel server drops SYNs (and the loadgen waits out 1 s RTOs) well below 1000 in flight.
+[[ -n $concurrency ]] || concurrency=$([[ $mode == tap ]] && echo 256 || echo 1000)
+if (( duration < 1 || duration > 60 )); then
+  echo "run-e2e.sh: --duration must be 1..60 s." >&2; exit 2
+fi
+(( EUID == 0 )) || { echo "run-e2e.sh: run as root (DPDK vdevs, network namespaces)." >&2; exit 1; }
+
+tcpterm_exe="$build/src/dataplane/tcpterm"
+loadgen_exe="$build/src/loadgen/tcpterm-loadgen"
+epoll_exe="$build/bench/epoll_http_server"
+if [[ ! -f $build/build.ninja ]]; then
+  meson setup "$build" "$repo" -Dbenchmarks=enabled -Dbuildtype=release
+fi
+ninja -C "$build" -j2 src/dataplane/tcpterm src/loadgen/tcpterm-loadgen bench/epoll_http_server >/dev/null
+
+tmp=$(mktemp -d /tmp/run-e2e.XXXXXX)
+server_pid="" netns="" perf_pid=""
+cleanup() {
+  [[ -n $perf_pid ]] && kill -INT "$perf_pid" 2>/dev/null || true
+  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [[ -n $netns ]] && ip netns del "$netns" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+bound=(--duration "$duration")
+(( connections > 0 )) && bound=(--connections "$connections" --duration 60)
+load_args=(--concurrency "$concurrency" --rate "$rate" "${bound[@]}" --json "$tmp/result.json" --max-error-rate 0.001)
+limit=$(( (connections > 0 ? 60 : duration) + 30 ))
+
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || commit+=" plus uncommitted changes under src/"
+echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; commit $commit"
+echo "load before: $(uptime)"
+
+summary() {  # the loadgen's JSON as one line
+  /usr/bin/python3 - "$tmp/result.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+h = r["http"]
+print(f"RESULT: {h['connections_per_second']:.0f} connections/s, {h['requests_per_second']:.0f} requests/s, "
+      f"{h['counters']['requests_ok']} requests in {r['seconds']:.2f} s, errors {h['errors']}, "
+      f"latency p50 {h['latency_us']['p50']} us p99 {h['latency_us']['p99']} us p99.9 {h['latency_us']['p99_9']} us")
+EOF
+}
+
+if [[ $mode == memif ]]; then
+  cat > "$tmp/tcpterm.yaml" <<EOF
+workers: [1]
+ports:
+  - device: net_memif0
+    addresses: [192.168.50.2/24]
+    gateway: 192.168.50.1
+    mtu: 1500
+listeners:
+  - { port: 80, app: http }
+http: { status: 200, content_type: text/plain, body: "hello\n" }
+tcp: { max_connections: 65536, max_time_wait: 524288, buffer_count: 8192, buffer_size: 4096, msl_ms: 30000, syn_cookies: auto }
+dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 16383, idle_sleep_us: 0 }
+log: { level: warning, stats_interval_s: 0 }
+EOF
+  socket="$tmp/memif.sock"
+  server_cmd=(timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
+    --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=server,socket="$socket" -- --config "$tmp/tcpterm.yaml")
+  echo "tcpterm: ${server_cmd[*]:2}"
+  "${server_cmd[@]}" > "$tmp/tcpterm.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q "tcpterm: serving" "$tmp/tcpterm.log" && break; sleep 0.1; done
+  grep -q "tcpterm: serving" "$tmp/tcpterm.log" || { cat "$tmp/tcpterm.log"; echo "run-e2e.sh: tcpterm did not start" >&2; exit 1; }
+  if (( perf )); then
+    perf record -g -o "$tmp/perf.data" -p "$server_pid" > "$tmp/perf.log" 2>&1 &
+    perf_pid=$!
+  fi
+  loadgen_cmd=(timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
+    --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=client,socket="$socket"
+    -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}")
+  echo "loadgen: ${loadgen_cmd[*]:2}"
+  status=0
+  "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
+    perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25
+  fi
+  kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=""
+  echo "tcpterm's counters:"
+  sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
+else
+  netns="run-e2e-$$"
+  ip netns add "$netns"
+  in_ns=(ip netns exec "$netns")
+  "${in_ns[@]}" ip link set lo up
+  cat > "$tmp/loadgen.yaml" <<EOF
+workers: [1]
+ports:
+  - device: net_tap0
+    addresses: [10.78.0.2/24]
+    mtu: 1500
+    kernel_side: [10.78.0.1/24]
+tcp: { max_connections: 65536, max_time_wait: 65536, buffer_count: 8192, buffer_size: 4096, msl_ms: 500, syn_cookies: off }
+dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 16383, idle_sleep_us: 0 }
+log: { level: warning, stats_interval_s: 0 }
+loadgen: { server: 10.78.0.1, port: 80, source_ports: 1024-65535 }
+EOF
+  # The tap's kernel address exists once the loadgen configured it; the
+  # server binds the wildcard address so it can start first.
+  "${in_ns[@]}" sysctl -q -w net.ipv4.tcp_tw_reuse=1 net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096
+  "${in_ns[@]}" timeout $((limit + 10)) taskset -c 1 "$epoll_exe" 0.0.0.0 80 > "$tmp/epoll.log" 2>&1 &
+  server_pid=$!
+  sleep 0.5
+  loadgen_cmd=(timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512 --no-shconf
+    --file-prefix "e2e-lg-$$" --vdev=net_tap0,iface=e2etap0 -- --config "$tmp/loadgen.yaml" "${load_args[@]}")
+  echo "epoll server: taskset -c 1 $epoll_exe 0.0.0.0 80 (network namespace $netns)"
+  echo "loadgen: ${loadgen_cmd[*]:2}"
+  status=0
+  "${in_ns[@]}" "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
+  # The server's CPU time: what one core would serve if the server had it alone.
+  epoll_pid=$(pgrep -n -f "^$epoll_exe 0.0.0.0 80" || true)
+  cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$epoll_pid/stat" 2>/dev/null || echo 0)
+  kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=""
+  echo "epoll server's counters (CPU time ${cpu_s} s):"; cat "$tmp/epoll.log"
+  /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); c=r['http']['counters']['requests_ok']; print(f'epoll server: {c} connections in {sys.argv[2]} server CPU-seconds = {c/float(sys.argv[2]):.0f} per server CPU-second' if float(sys.argv[2]) > 0 else '')" "$tmp/result.json" "$cpu_s" || true
+fi
+echo "load after: $(uptime)"
+[[ -s $tmp/result.json ]] && summary
+exit "$status"
