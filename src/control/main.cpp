@@ -145,6 +145,15 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
                describe_listeners(config), workers, workers == 1 ? "" : "s", port.mac.to_string(),
                kernel);
   }
+  const std::string& first = dp.ports().front().device;
+  if (first.rfind("net_ring", 0) == 0) {  // nothing outside this process can reach it
+    fmt::print(
+        "tcpterm: {} is a ring inside this process: what a worker sends on it comes back "
+        "to the same worker; stop with Ctrl-C\n",
+        first);
+    std::fflush(stdout);
+    return;
+  }
   std::string v4, v6;
   for (const InterfaceAddress& a : dp.ports().front().addresses) {
     if (a.address.is_v4() && v4.empty()) v4 = a.address.to_string();

@@ -95,7 +95,8 @@ TEST(Config, ShippedTapConfigLoads) {
 }
 
 TEST(Config, EveryShippedConfigLoads) {
-  for (const char* name : {"tap.yaml", "tap-multiqueue.yaml", "memif.yaml", "pci.yaml"}) {
+  for (const char* name :
+       {"tap.yaml", "tap-multiqueue.yaml", "memif.yaml", "pci.yaml", "ring.yaml"}) {
     SCOPED_TRACE(name);
     EXPECT_NO_THROW(load_config_file(std::string(TCPTERM_SOURCE_DIR "/configs/") + name));
   }

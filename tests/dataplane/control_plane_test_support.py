@@ -14,5 +14,6 @@ def telemetry(prefix, command, timeout_s=10):
         json.loads(s.recv(16384))  # greeting: version, pid, max_output_len
         s.send(command.encode())
         reply = json.loads(s.recv(1 << 20))
-    check(command in reply, f"telemetry {command}: unexpected reply {reply}")
-    return reply[command]
+    key = command.split(",")[0]  # the reply is keyed without the parameters
+    check(key in reply, f"telemetry {command}: unexpected reply {reply}")
+    return reply[key]
