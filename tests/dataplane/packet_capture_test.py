@@ -159,6 +159,6 @@ if __name__ == "__main__":
             sys.exit(harness.SKIP)
         harness.main(test)
     finally:
+        subprocess.run(["umount", HUGE_DIR], stderr=subprocess.DEVNULL)  # frees tcpterm's pages first
         reservation.release()
-        subprocess.run(["umount", HUGE_DIR], stderr=subprocess.DEVNULL)
         os.rmdir(HUGE_DIR)
