@@ -15,6 +15,7 @@ Engine<Host>::Engine(const EngineConfig& config, Host& host, uint64_t now_us)
     : config_(config),
       host_(host),
       now_us_(now_us),
+      tick_divider_(config.timer_tick_us),
       tcbs_(config.max_connections),
       time_waits_(config.max_time_wait),
       table_(config.max_connections + config.max_time_wait),

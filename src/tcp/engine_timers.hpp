@@ -8,7 +8,7 @@ namespace tcpterm::tcp {
 
 template <class Host>
 uint64_t Engine<Host>::ticks_ceil(uint64_t us) const {
-  return (us + config_.timer_tick_us - 1) / config_.timer_tick_us;
+  return tick_divider_.ceil(us);
 }
 
 template <class Host>
@@ -17,7 +17,7 @@ uint32_t Engine<Host>::deadline_in(uint64_t delay_us) const {
   // Delays beyond kMaxDeadlineTicks are cut short: only idle timers get that
   // long (24 h keepalive at a 10 us tick) and on_idle_timeout re-checks the
   // real idle time and re-arms.
-  uint64_t now_tick = now_us_ / config_.timer_tick_us;
+  uint64_t now_tick = tick_divider_.floor(now_us_);
   uint64_t tick = std::min(ticks_ceil(now_us_ + delay_us), now_tick + kMaxDeadlineTicks);
   uint32_t deadline = static_cast<uint32_t>(tick);
   return deadline != 0 ? deadline : 1;  // 0 means off: one tick late once per 2^32 ticks
@@ -25,7 +25,7 @@ uint32_t Engine<Host>::deadline_in(uint64_t delay_us) const {
 
 template <class Host>
 bool Engine<Host>::due(uint32_t deadline) const {
-  uint32_t now_tick = static_cast<uint32_t>(now_us_ / config_.timer_tick_us);
+  uint32_t now_tick = static_cast<uint32_t>(tick_divider_.floor(now_us_));
   return deadline != 0 && static_cast<int32_t>(now_tick - deadline) >= 0;
 }
 
@@ -33,7 +33,7 @@ template <class Host>
 void Engine<Host>::arm_timer(Tcb& tcb) {
   // Deadlines are at most kMaxDeadlineTicks ahead (or overdue): the signed
   // 32-bit distance from now orders them.
-  uint64_t now_tick = now_us_ / config_.timer_tick_us;
+  uint64_t now_tick = tick_divider_.floor(now_us_);
   int64_t nearest = INT64_MAX;
   for (uint32_t d : {tcb.rtx_deadline, tcb.delack_deadline, tcb.idle_deadline}) {
     if (d != 0)
@@ -52,7 +52,7 @@ void Engine<Host>::arm_timer(Tcb& tcb) {
 template <class Host>
 void Engine<Host>::advance(uint64_t now_us) {
   now_us_ = std::max(now_us_, now_us);
-  timers_.advance(now_us_ / config_.timer_tick_us, [this](uint32_t id) { on_timer(id); });
+  timers_.advance(tick_divider_.floor(now_us_), [this](uint32_t id) { on_timer(id); });
 }
 
 template <class Host>
