@@ -78,68 +78,72 @@ Segment make_syn(uint32_t client) {
   return syn;
 }
 
+/// An engine that listens on port 80 and is replaced by a fresh one when its
+/// table is full of SYN-RECEIVED connections (outside the timed region).
+class SynTarget {
+ public:
+  static constexpr uint32_t kTable = 1 << 20;
+  explicit SynTarget(bool cookies) : config_(bench_config(kTable)) {
+    config_.syn_cookies = cookies ? SynCookieMode::kAlways : SynCookieMode::kOff;
+    renew(1'000'000);
+  }
+  Engine<NullHost>& engine() { return *engine_; }
+  const NullHost& host() const { return host_; }
+  /// Counts `n` SYNs sent; renews the engine (timing paused) when the table is full.
+  void count(benchmark::State& state, uint32_t n, uint64_t now) {
+    sent_ += n;
+    if (sent_ < kTable) return;
+    state.PauseTiming();
+    renew(now);
+    state.ResumeTiming();
+  }
+  uint32_t next_client() const { return sent_; }
+
+ private:
+  void renew(uint64_t now) {
+    engine_.reset();
+    engine_ = std::make_unique<Engine<NullHost>>(config_, host_, now);
+    host_.engine = engine_.get();
+    engine_->listen(wire::IpAddress{}, 80, 0);
+    sent_ = 0;
+  }
+  EngineConfig config_;
+  NullHost host_;
+  std::unique_ptr<Engine<NullHost>> engine_;
+  uint32_t sent_ = 0;
+};
+
 void BM_SynToSynAck(benchmark::State& state) {
-  const bool cookies = state.range(0) != 0;
-  constexpr uint32_t kTable = 1 << 20;
-  NullHost host;
-  EngineConfig config = bench_config(kTable);
-  config.syn_cookies = cookies ? SynCookieMode::kAlways : SynCookieMode::kOff;
-  auto engine = std::make_unique<Engine<NullHost>>(config, host, 1'000'000);
-  host.engine = engine.get();
-  engine->listen(wire::IpAddress{}, 80, 0);
-  uint32_t client = 0;
-  uint64_t now = 1'000'000;
+  SynTarget target(state.range(0) != 0);
+  const uint64_t now = 1'000'000;
   for (auto _ : state) {
-    engine->input(make_syn(client), now);
-    if (++client == kTable) {  // table full of SYN-RECEIVED: start a fresh engine
-      state.PauseTiming();
-      engine.reset();
-      engine = std::make_unique<Engine<NullHost>>(config, host, now);
-      host.engine = engine.get();
-      engine->listen(wire::IpAddress{}, 80, 0);
-      client = 0;
-      state.ResumeTiming();
-    }
+    target.engine().input(make_syn(target.next_client()), now);
+    target.count(state, 1, now);
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["segments_out"] = benchmark::Counter(static_cast<double>(host.emitted));
+  state.counters["segments_out"] = benchmark::Counter(static_cast<double>(target.host().emitted));
 }
 BENCHMARK(BM_SynToSynAck)->Arg(0)->Arg(1)->ArgNames({"cookies"});
 
 /// As the dataplane sees SYNs: bursts of 32, each burst's flow-table buckets
 /// prefetched before its segments are processed.
 void BM_SynToSynAckBurst(benchmark::State& state) {
-  const bool cookies = state.range(0) != 0;
-  constexpr uint32_t kTable = 1 << 20;
   constexpr uint32_t kBurst = 32;
-  NullHost host;
-  EngineConfig config = bench_config(kTable);
-  config.syn_cookies = cookies ? SynCookieMode::kAlways : SynCookieMode::kOff;
-  auto engine = std::make_unique<Engine<NullHost>>(config, host, 1'000'000);
-  host.engine = engine.get();
-  engine->listen(wire::IpAddress{}, 80, 0);
-  uint32_t client = 0;
-  uint64_t now = 1'000'000;
+  static_assert(SynTarget::kTable % kBurst == 0);
+  SynTarget target(state.range(0) != 0);
+  const uint64_t now = 1'000'000;
   std::array<Segment, kBurst> burst;
   for (auto _ : state) {
+    const uint32_t first = target.next_client();
     for (uint32_t i = 0; i < kBurst; ++i) {
-      burst[i] = make_syn(client + i);
-      engine->prefetch(burst[i].hash);
+      burst[i] = make_syn(first + i);
+      target.engine().prefetch(burst[i].hash);
     }
-    for (const Segment& syn : burst) engine->input(syn, now);
-    client += kBurst;
-    if (client == kTable) {  // table full of SYN-RECEIVED: start a fresh engine
-      state.PauseTiming();
-      engine.reset();
-      engine = std::make_unique<Engine<NullHost>>(config, host, now);
-      host.engine = engine.get();
-      engine->listen(wire::IpAddress{}, 80, 0);
-      client = 0;
-      state.ResumeTiming();
-    }
+    for (const Segment& syn : burst) target.engine().input(syn, now);
+    target.count(state, kBurst, now);
   }
   state.SetItemsProcessed(state.iterations() * kBurst);
-  state.counters["segments_out"] = benchmark::Counter(static_cast<double>(host.emitted));
+  state.counters["segments_out"] = benchmark::Counter(static_cast<double>(target.host().emitted));
 }
 BENCHMARK(BM_SynToSynAckBurst)->Arg(0)->Arg(1)->ArgNames({"cookies"});
 
