@@ -26,7 +26,8 @@ void LoadDriver::on_poll(uint64_t now_us) {
     if (flood_) flood_->stop();
   }
   // The first SYNs would be lost (and wait a whole RTO) without the server's MAC.
-  if (!neighbour_ready_) {
+  if (!neighbour_ready_ && now_us - last_neighbour_check_us_ >= kNeighbourCheckIntervalUs) {
+    last_neighbour_check_us_ = now_us;
     neighbour_ready_ =
         worker_.neighbour_ready(settings_.local_address, http_ ? settings_.http->server_address
                                                                : settings_.flood->server_address);
@@ -43,6 +44,8 @@ void LoadDriver::on_poll(uint64_t now_us) {
   } else if (http_) {
     http_->set_now(now_us);
   }
+  if (http_ && flood_ && http_->finished())
+    flood_->stop();  // a background flood ends with the load
   if (finished()) end_us_ = now_us;
   publish();
 }

@@ -76,6 +76,9 @@ class LoadDriver final : public dataplane::ClientDriver {
   std::optional<SynFlood<dataplane::Worker>> flood_;
   LiveStats live_;
   std::atomic<bool> stop_requested_{false};
+  // Checked once a millisecond: each miss counts in the worker's tx_no_neighbour.
+  static constexpr uint64_t kNeighbourCheckIntervalUs = 1000;
+  uint64_t last_neighbour_check_us_ = 0;
   bool neighbour_ready_ = false;
   bool neighbour_failed_ = false;
   uint64_t first_poll_us_ = 0;

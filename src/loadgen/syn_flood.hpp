@@ -65,8 +65,11 @@ class SynFlood {
     if (settings_.rate_per_second != 0) {
       credit_ += static_cast<double>(now_us - last_tick_us_) *
                  static_cast<double>(settings_.rate_per_second) / 1e6;
-      credit_ = std::min(credit_, static_cast<double>(settings_.max_burst));
-      budget = static_cast<uint64_t>(credit_);
+      // Keep up to 10 ms of credit: a worker descheduled on a shared core
+      // catches up instead of losing the time, max_burst SYNs per tick.
+      credit_ = std::min(credit_, std::max(static_cast<double>(settings_.max_burst),
+                                           static_cast<double>(settings_.rate_per_second) / 100));
+      budget = std::min<uint64_t>(static_cast<uint64_t>(credit_), settings_.max_burst);
       credit_ -= static_cast<double>(budget);
     }
     last_tick_us_ = now_us;
