@@ -115,7 +115,8 @@ LoadSettings settings(uint64_t total) {
 }
 
 TEST(HttpLoad, EveryConnectionCompletesAndServerKeepsTimeWait) {
-  LoadRun r = run({}, settings(2000), "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  LoadRun r = run({}, settings(2000),
+                  "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
   EXPECT_EQ(r.counters.connections_opened, 2000u);
   EXPECT_EQ(r.counters.requests_ok, 2000u);
   EXPECT_EQ(r.counters.errors(), 0u);
@@ -158,7 +159,8 @@ TEST(HttpLoad, LossyLinkStillCompletesEveryRequest) {
 TEST(ResponseHead, ParsesStatusAndLength) {
   ResponseHead h;
   EXPECT_FALSE(parse_response_head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", h));
-  ASSERT_TRUE(parse_response_head("HTTP/1.1 200 OK\r\ncontent-length:  12 \r\nX: y\r\n\r\nbody", h));
+  ASSERT_TRUE(
+      parse_response_head("HTTP/1.1 200 OK\r\ncontent-length:  12 \r\nX: y\r\n\r\nbody", h));
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(h.body_length, 12);
   EXPECT_EQ(h.head_length, 47u);
