@@ -190,10 +190,11 @@ void Engine<Host>::send_cookie_syn_ack(const Segment& seg) {
                         scratch.has(tcb_flags::kSackOk)};
   if (!syn.options.has_window_scale || config_.window_scale == 0) carried.window_scale = kCookieNoWindowScale;
   // Shift this SYN-ACK's TSval so it carries the options in its low bits.
-  uint32_t ts_now = now_ms() + timestamp_offset(config_.secret, seg.key);
+  TupleSecrets secrets = tuple_secrets(config_.secret, seg.key);
+  uint32_t ts_now = now_ms() + secrets.ts_offset;
   scratch.ts_offset = syn_cookie_timestamp(ts_now, carried) - now_ms();
   uint32_t mss_index = cookie_mss_index(seg.options.has_mss ? seg.options.mss : 536);
-  scratch.iss = syn_cookie_make(config_.secret, seg.key, seg.seq, mss_index, now_us_);
+  scratch.iss = syn_cookie_make(config_.secret, seg.key, secrets.isn_offset, seg.seq, mss_index, now_us_);
   scratch.snd_nxt = scratch.iss + 1;
   send_segment(scratch, scratch.iss, flags::kSyn | flags::kAck, 0, 0);
   ++counters_.syn_cookies_sent;
@@ -205,7 +206,8 @@ void Engine<Host>::send_cookie_syn_ack(const Segment& seg) {
 template <class Host>
 bool Engine<Host>::accept_cookie(const Segment& seg, const Listener& listener) {
   SeqNum peer_isn = seg.seq - 1;
-  auto mss_index = syn_cookie_check(config_.secret, seg.key, seg.ack - 1, peer_isn, now_us_);
+  uint32_t h1 = tuple_secrets(config_.secret, seg.key).isn_offset;
+  auto mss_index = syn_cookie_check(config_.secret, seg.key, h1, seg.ack - 1, peer_isn, now_us_);
   if (!mss_index) {
     ++counters_.syn_cookies_invalid;
     return false;

@@ -31,9 +31,4 @@ inline SeqNum initial_sequence_number(const TupleSecrets& secrets, uint64_t now_
   return SeqNum(secrets.isn_offset + static_cast<uint32_t>(now_us / 4));
 }
 
-/// Per-connection TSval offset, stable for the tuple under one secret.
-inline uint32_t timestamp_offset(const std::array<uint8_t, 16>& secret, const table::FlowKey& key) {
-  return tuple_secrets(secret, key).ts_offset;
-}
-
 }  // namespace tcpterm::tcp

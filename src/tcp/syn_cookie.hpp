@@ -2,6 +2,9 @@
 // backlog costs no state: the ISN carries a keyed hash of the tuple, the
 // peer's ISN, a 64-second counter and an MSS index:
 //   cookie = H1(tuple) + peer_isn + (count << 24) + ((H2(tuple, count) + mss_index) mod 2^24)
+// H1 is the tuple's keyed ISN offset (isn.hpp, RFC 6528), which the SYN path
+// computes anyway for the timestamp offset: one SipHash fewer per cookie SYN.
+// It is as secret as Linux's separate H1: only SYN-ACKs to the tuple reveal it.
 // A cookie validates while its counter is at most kMaxAgeCounts old. Window
 // scale and SACK ride in the low 6 bits of TSval when timestamps are on
 // (TSecr echoes them back); without timestamps those options are lost, as on Linux.
@@ -32,6 +35,7 @@ struct CookieOptions {
 namespace detail {
 inline uint32_t cookie_hash(const std::array<uint8_t, 16>& secret, const table::FlowKey& key,
                             uint32_t count, uint8_t which) {
+  // `which` separates this hash's inputs from any other use of the secret.
   // An explicit byte layout: a struct would hash its padding bytes.
   uint8_t input[sizeof(table::FlowKey) + sizeof(count) + 1];
   std::memcpy(input, &key, sizeof key);
@@ -49,21 +53,20 @@ inline uint32_t cookie_mss_index(uint16_t peer_mss) {
   return index;
 }
 
-/// The ISN to send in a cookie SYN-ACK.
+/// The ISN to send in a cookie SYN-ACK; `h1` is the tuple's ISN offset.
 inline SeqNum syn_cookie_make(const std::array<uint8_t, 16>& secret, const table::FlowKey& key,
-                              SeqNum peer_isn, uint32_t mss_index, uint64_t now_us) {
+                              uint32_t h1, SeqNum peer_isn, uint32_t mss_index, uint64_t now_us) {
   uint32_t count = static_cast<uint32_t>(now_us / kCookieCounterUs);
-  uint32_t h1 = detail::cookie_hash(secret, key, 0, 1);
   uint32_t h2 = detail::cookie_hash(secret, key, count, 2);
   return SeqNum(h1 + peer_isn.raw() + (count << 24) + ((h2 + mss_index) & 0x00ffffff));
 }
 
-/// Validates the cookie an ACK returns (ack - 1); the MSS index, or nullopt.
+/// Validates the cookie an ACK returns (ack - 1); `h1` is the tuple's ISN
+/// offset. The MSS index, or nullopt.
 inline std::optional<uint32_t> syn_cookie_check(const std::array<uint8_t, 16>& secret,
-                                                const table::FlowKey& key, SeqNum cookie,
-                                                SeqNum peer_isn, uint64_t now_us) {
+                                                const table::FlowKey& key, uint32_t h1,
+                                                SeqNum cookie, SeqNum peer_isn, uint64_t now_us) {
   uint32_t count_now = static_cast<uint32_t>(now_us / kCookieCounterUs);
-  uint32_t h1 = detail::cookie_hash(secret, key, 0, 1);
   uint32_t diff = cookie.raw() - h1 - peer_isn.raw();
   uint32_t count_sent = diff >> 24;
   if (((count_now - count_sent) & 0xff) > kMaxCookieAgeCounts) return std::nullopt;
