@@ -256,8 +256,8 @@ int run(int argc, char** argv) {
   }
   int status = 0;
   try {
-    PacketCapture capture;  // before the ports exist, released before rte_eal_cleanup
     if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
+    PacketCapture capture;  // before the ports exist, released before rte_eal_cleanup
     std::random_device random;  // RFC 6528 ISN and RFC 4987 cookie secret, fresh per run
     for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());
     std::vector<unsigned> lcores = worker_lcores(config);
