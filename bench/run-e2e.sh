@@ -12,20 +12,22 @@
 # --connections. Builds the two executables first when they are missing.
 #
 # Usage: bench/run-e2e.sh [--build DIR] [--duration S] [--connections N]
-#                         [--concurrency C] [--rate R] [--tap] [--perf]
+#                         [--concurrency C] [--rate R] [--nice N] [--tap] [--perf]
 #   --build        meson build dir (default build-bench; configured with
 #                  -Dbenchmarks=enabled if it does not exist)
 #   --duration     seconds of load (default 10, at most 60)
 #   --connections  stop after N connections instead (0 = use --duration)
 #   --concurrency  connections in flight (default 1000; 256 with --tap)
 #   --rate         new connections per second, 0 = as fast as possible (default)
+#   --nice         run both sides at this nice value (default 0; -10 keeps them
+#                  from being starved by builds on a shared machine)
 #   --tap          loadgen on net_tap against the kernel's epoll server
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0
+build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=$2; shift ;;
@@ -33,9 +35,10 @@ while [[ $# -gt 0 ]]; do
     --connections) connections=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
     --rate) rate=$2; shift ;;
+    --nice) niceness=$2; shift ;;
     --tap) mode=tap ;;
     --perf) perf=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -102,21 +105,22 @@ dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 16383, idle_sleep_us: 0 }
 log: { level: warning, stats_interval_s: 0 }
 EOF
   socket="$tmp/memif.sock"
-  server_cmd=(timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
+  server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
     --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=server,socket="$socket" -- --config "$tmp/tcpterm.yaml")
-  echo "tcpterm: ${server_cmd[*]:2}"
+  echo "tcpterm: ${server_cmd[*]:5}"
   "${server_cmd[@]}" > "$tmp/tcpterm.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do grep -q "tcpterm: serving" "$tmp/tcpterm.log" && break; sleep 0.1; done
   grep -q "tcpterm: serving" "$tmp/tcpterm.log" || { cat "$tmp/tcpterm.log"; echo "run-e2e.sh: tcpterm did not start" >&2; exit 1; }
   if (( perf )); then
-    perf record -g -o "$tmp/perf.data" -p "$server_pid" > "$tmp/perf.log" 2>&1 &
+    # server_pid is `timeout` (nice execs it); tcpterm is its child.
+    perf record -g -o "$tmp/perf.data" -p "$(pgrep -P "$server_pid")" > "$tmp/perf.log" 2>&1 &
     perf_pid=$!
   fi
-  loadgen_cmd=(timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
+  loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
     --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=client,socket="$socket"
     -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}")
-  echo "loadgen: ${loadgen_cmd[*]:2}"
+  echo "loadgen: ${loadgen_cmd[*]:5}"
   status=0
   "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
   if [[ -n $perf_pid ]]; then
@@ -146,17 +150,17 @@ EOF
   # The tap's kernel address exists once the loadgen configured it; the
   # server binds the wildcard address so it can start first.
   "${in_ns[@]}" sysctl -q -w net.ipv4.tcp_tw_reuse=1 net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096
-  "${in_ns[@]}" timeout $((limit + 10)) taskset -c 1 "$epoll_exe" 0.0.0.0 80 > "$tmp/epoll.log" 2>&1 &
+  "${in_ns[@]}" nice -n "$niceness" timeout $((limit + 10)) taskset -c 1 "$epoll_exe" 0.0.0.0 80 > "$tmp/epoll.log" 2>&1 &
   server_pid=$!
   sleep 0.5
-  loadgen_cmd=(timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512 --no-shconf
+  loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512 --no-shconf
     --file-prefix "e2e-lg-$$" --vdev=net_tap0,iface=e2etap0 -- --config "$tmp/loadgen.yaml" "${load_args[@]}")
-  echo "epoll server: taskset -c 1 $epoll_exe 0.0.0.0 80 (network namespace $netns)"
-  echo "loadgen: ${loadgen_cmd[*]:2}"
+  echo "epoll server: taskset -c 1 $epoll_exe 0.0.0.0 80 (network namespace $netns); nice $niceness for both"
+  echo "loadgen: ${loadgen_cmd[*]:5}"
   status=0
   "${in_ns[@]}" "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
   # The server's CPU time: what one core would serve if the server had it alone.
-  epoll_pid=$(pgrep -n -f "^$epoll_exe 0.0.0.0 80" || true)
+  epoll_pid=$(pgrep -P "$server_pid" || true)  # server_pid is `timeout` (ip netns exec and nice exec)
   cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$epoll_pid/stat" 2>/dev/null || echo 0)
   kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=""
   echo "epoll server's counters (CPU time ${cpu_s} s):"; cat "$tmp/epoll.log"
