@@ -29,6 +29,7 @@ struct LoadSettings {
   uint32_t source_count = 1;
   uint16_t first_port = 1024;  // source ports first_port .. last_port
   uint16_t last_port = 65535;
+  uint32_t start_offset = 0;        // where in the port range the walk starts (runs differ)
   uint64_t rate_per_second = 0;     // 0 = as fast as max_concurrency allows
   uint32_t max_concurrency = 1000;  // connections in flight
   uint64_t total_connections = 0;   // 0 = until stopped
@@ -86,7 +87,8 @@ class HttpLoad {
   HttpLoad(EngineT& engine, const LoadSettings& settings, uint32_t max_connections)
       : engine_(engine), settings_(settings), conns_(max_connections) {
     completed_.reserve(max_connections);  // no allocation on the fast path
-    port_ = settings.first_port;
+    uint32_t span = static_cast<uint32_t>(settings.last_port - settings.first_port) + 1;
+    port_ = static_cast<uint16_t>(settings.first_port + settings.start_offset % span);
   }
 
   /// Opens as many connections as the rate and the concurrency cap allow.

@@ -120,6 +120,9 @@ DriverSettings driver_settings(const LoadgenOptions& o, const AddressRange& sour
     h.first_port = static_cast<uint16_t>(o.source_ports.first + i * slice);
     h.last_port =
         static_cast<uint16_t>(i + 1 == n ? o.source_ports.last : h.first_port + slice - 1);
+    // A fresh start point per run: tuples of the previous run may still be
+    // in the server's TIME-WAIT, and our new timestamps need not exceed theirs.
+    h.start_offset = static_cast<uint32_t>(seed >> 16) + static_cast<uint32_t>(i);
     h.rate_per_second = share(o.rate, i, n);
     h.max_concurrency = static_cast<uint32_t>(std::max<uint64_t>(1, share(o.concurrency, i, n)));
     h.total_connections = o.connections == 0 ? 0 : share(o.connections, i, n);
