@@ -21,6 +21,10 @@ void LoadDriver::on_poll(uint64_t now_us) {
   if (end_us_ != 0) return;
   if (first_poll_us_ == 0) first_poll_us_ = now_us;
   last_poll_us_ = now_us;
+  // --duration is enforced here too, on the worker's clock: a control thread
+  // starved on a busy core must not stretch the run.
+  if (settings_.duration_us != 0 && start_us_ != 0 && now_us - start_us_ >= settings_.duration_us)
+    stop_requested_.store(true, std::memory_order_relaxed);
   if (stop_requested_.load(std::memory_order_relaxed)) {
     if (http_) http_->stop();
     if (flood_) flood_->stop();

@@ -22,6 +22,7 @@ struct DriverSettings {
   std::optional<FloodSettings> flood;  // SYN flood, if any
   wire::IpAddress local_address;       // ours, for resolving the server first
   uint64_t wait_neighbour_us = 5'000'000;
+  uint64_t duration_us = 0;  // stop opening this long after the first open; 0 = no limit
 };
 
 /// What the control thread may read while the worker runs.

@@ -108,6 +108,7 @@ DriverSettings driver_settings(const LoadgenOptions& o, const AddressRange& sour
   DriverSettings d;
   d.local_address = local;
   d.wait_neighbour_us = static_cast<uint64_t>(o.wait_neighbour_s * 1e6);
+  d.duration_us = static_cast<uint64_t>(o.duration_s * 1e6);
   if (!o.syn_flood) {
     LoadSettings h;
     h.server_address = *o.server;
