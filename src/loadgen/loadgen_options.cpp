@@ -21,7 +21,7 @@ constexpr const char* kUsage =
     "source_ports: 1024-65535, ...); the command line wins.";
 
 /// Keys that are flags: in the config they take true or false.
-constexpr std::string_view kFlags[] = {"syn-flood", "quiet"};
+constexpr std::string_view kFlags[] = {"syn-flood", "quiet", "hold"};
 
 /// The text forms of the options that need converting after CLI11.
 struct TextOptions {
@@ -77,6 +77,9 @@ void define_options(CLI::App& app, LoadgenOptions& o, TextOptions& t) {
                  "seconds to wait for the server's (or gateway's) ARP reply")
       ->check(CLI::Range(0.0, 600.0));
   app.add_flag("--quiet", o.quiet, "no per-second progress line");
+  app.add_flag("--hold", o.hold,
+               "after the report, keep the ports open (nothing polled) until SIGINT/SIGTERM, so a "
+               "memif peer can stop first");
 }
 
 /// Converts the text options; returns an error sentence or "".

@@ -49,6 +49,7 @@ struct LoadgenOptions {
   double drain_timeout_s = 5;
   double wait_neighbour_s = 5;  // how long to wait for the server's ARP reply
   bool quiet = false;           // no per-second progress line
+  bool hold = false;            // after the report, keep the ports open until SIGINT/SIGTERM
 };
 
 /// Result of parsing: run, or exit now with `exit_code` (0 after --help,

@@ -288,6 +288,15 @@ int run(int argc, char** argv) {
                   100 * report.error_rate(), 100 * options.max_error_rate);
       status = 1;
     }
+    if (options.hold) {
+      // DPDK 22.11's memif PMD unmaps a link's shared memory from its
+      // interrupt thread when the peer leaves, racing the peer's rx_burst;
+      // holding our side open lets the peer stop polling first.
+      std::printf("tcpterm-loadgen: holding the ports open until SIGINT or SIGTERM\n");
+      std::fflush(stdout);
+      g_stop_signal = 0;
+      while (g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     dp.shutdown();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tcpterm-loadgen: %s\n", e.what());

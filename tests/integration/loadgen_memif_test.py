@@ -12,9 +12,10 @@ CONNECTIONS = 2000
 def test(ctx):
     config = loadgen_support.write_tcpterm_config(ctx)
     tcpterm, socket = loadgen_support.start_tcpterm(ctx, config)
-    code, output, results = loadgen_support.run_loadgen(
+    run = loadgen_support.run_loadgen(
         ctx, socket, ["--connections", str(CONNECTIONS), "--concurrency", "100", "--duration", "30"])
-    check(code == 0, f"tcpterm-loadgen exited with {code} (expected 0); output:\n{output}")
+    results = run.results
+    check(run.code is None, f"tcpterm-loadgen exited early with {run.code}; output:\n{run.output}")
     check(results is not None, "tcpterm-loadgen wrote no --json results")
     http = results["http"]
     log(f"loadgen: {http['counters']['requests_ok']} requests, {http['errors']} errors, "
@@ -27,7 +28,9 @@ def test(ctx):
     check(results["engine"]["rst_in"] == 0 and results["engine"]["rst_out"] == 0,
           f"the loadgen's engine saw RSTs: in {results['engine']['rst_in']}, out {results['engine']['rst_out']}")
     harness.settle()
-    tcpterm.stop()
+    tcpterm.stop()  # before the loadgen lets go of the memif link (loadgen_support.run_loadgen)
+    code = run.release()
+    check(code == 0, f"tcpterm-loadgen exited with {code} (expected 0); output:\n{run.output}")
     for name, want in (("passive_opens", CONNECTIONS), ("closed_normal", CONNECTIONS), ("rst_in", 0),
                        ("rst_out", 0), ("closed_reset", 0), ("closed_aborted", 0)):
         check(tcpterm.engine(name) == want, f"tcpterm {name} {tcpterm.engine(name)}, expected {want}")

@@ -6,6 +6,7 @@ from the TCPTERM_LOADGEN environment variable (meson sets it)."""
 
 import json
 import os
+import signal
 import subprocess
 import threading
 
@@ -45,10 +46,39 @@ def start_tcpterm(ctx, config_path):
     return tcpterm, socket
 
 
+HOLD_LINE = "tcpterm-loadgen: holding the ports open"
+
+
+class LoadgenRun:
+    """A finished load: exit code (None while the loadgen holds its port
+    open), output, parsed --json results, and the still-running process."""
+
+    def __init__(self, process, output, results):
+        self.process = process
+        self.output = output
+        self.results = results
+        self.code = process.poll()
+
+    def release(self):
+        """Lets a holding loadgen close its port and exit; returns its exit code."""
+        if self.code is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.code = self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise TestFailure("tcpterm-loadgen did not exit within 20 s of SIGTERM")
+        return self.code
+
+
 def run_loadgen(ctx, socket, options, on_started=None):
-    """Runs tcpterm-loadgen to completion on the memif link; returns its exit
-    code, output and parsed --json results. on_started() is called once the
-    loadgen announces its run (its EAL and port are up)."""
+    """Runs tcpterm-loadgen on the memif link until its final report. It is
+    started with --hold: it then keeps its memif side open until release(),
+    so the test stops tcpterm first. (DPDK 22.11's memif PMD unmaps a link's
+    shared memory from its interrupt thread when the peer leaves, which can
+    crash a worker that is inside rx_burst at that moment.) on_started() is
+    called once the loadgen announces its run (its EAL and port are up)."""
     exe = os.environ.get("TCPTERM_LOADGEN")
     if not exe or not os.access(exe, os.X_OK):
         raise TestFailure(f"TCPTERM_LOADGEN={exe!r} is not an executable tcpterm-loadgen")
@@ -56,7 +86,7 @@ def run_loadgen(ctx, socket, options, on_started=None):
     command = [exe, "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
                "--file-prefix", f"loadgen-it-{os.getpid()}", f"--vdev=net_memif0,role=client,socket={socket}",
                "--", "--config", os.path.join(ctx.source_dir, "configs", "loadgen-memif.yaml"),
-               "--json", result_path, "--quiet", *options]
+               "--json", result_path, "--quiet", "--hold", *options]
     log("running: " + " ".join(command))
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, errors="replace", preexec_fn=harness._die_with_parent)
@@ -72,17 +102,20 @@ def run_loadgen(ctx, socket, options, on_started=None):
             if on_started and line.startswith("tcpterm-loadgen: ") and " to " in line:
                 on_started()
                 on_started = None
-        code = process.wait()
+            if line.startswith(HOLD_LINE):
+                break
     finally:
         killer.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     output = "\n".join(lines)
-    if code == -9:
-        raise TestFailure(f"tcpterm-loadgen did not finish within {LOADGEN_TIMEOUT_S} s; output:\n{output}")
+    if not any(line.startswith(HOLD_LINE) for line in lines):
+        process.wait(timeout=20)
+        if process.returncode == -9:
+            raise TestFailure(f"tcpterm-loadgen did not finish within {LOADGEN_TIMEOUT_S} s; output:\n{output}")
+    # The rest of its output (nothing, until release) must not fill the pipe.
+    threading.Thread(target=lambda: [print(f"[loadgen] {l.rstrip()}", flush=True) for l in process.stdout],
+                     daemon=True).start()
     results = None
     if os.path.exists(result_path):
         with open(result_path) as f:
             results = json.load(f)
-    return code, output, results
+    return LoadgenRun(process, output, results)

@@ -29,12 +29,13 @@ def test(ctx):
 
     # curl starts once the loadgen runs, so its handshakes meet the flood.
     curl = threading.Thread(target=kernel_client)
-    code, output, results = loadgen_support.run_loadgen(
+    run = loadgen_support.run_loadgen(
         ctx, socket, ["--connections", str(CONNECTIONS), "--rate", "1000", "--concurrency", "100",
                       "--background-flood", "20000", "--duration", "30"], on_started=curl.start)
     curl.join(timeout=30)
     check(not curl.is_alive(), "curl over the tap did not finish within 30 s")
-    check(code == 0, f"tcpterm-loadgen exited with {code} (expected 0); output:\n{output}")
+    results = run.results
+    check(run.code is None, f"tcpterm-loadgen exited early with {run.code}; output:\n{run.output}")
     check(results is not None, "tcpterm-loadgen wrote no --json results")
     http, flood = results["http"], results["syn_flood"]
     log(f"loadgen: {http['counters']['requests_ok']} requests, {http['errors']} errors; flood: "
@@ -47,7 +48,9 @@ def test(ctx):
     check(len(curl_results) == CURL_REQUESTS and not bad,
           f"curl over the tap: {len(curl_results)} of {CURL_REQUESTS} done, failures {bad[:3]}")
     harness.settle()
-    tcpterm.stop()
+    tcpterm.stop()  # before the loadgen lets go of the memif link (loadgen_support.run_loadgen)
+    code = run.release()
+    check(code == 0, f"tcpterm-loadgen exited with {code} (expected 0); output:\n{run.output}")
     sent, valid = tcpterm.engine("syn_cookies_sent"), tcpterm.engine("syn_cookies_valid")
     log(f"tcpterm: syn_cookies_sent {sent}, syn_cookies_valid {valid}")
     check(sent >= flood["syn_acks_received"] and sent > CONNECTIONS,
