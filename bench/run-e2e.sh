@@ -119,15 +119,27 @@ EOF
   fi
   loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
     --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=client,socket="$socket"
-    -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}")
+    -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}" --hold)
   echo "loadgen: ${loadgen_cmd[*]:5}"
-  status=0
-  "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
+  # --hold: the loadgen keeps its memif side open after its report until
+  # tcpterm has stopped (DPDK 22.11's memif PMD can crash a worker polling a
+  # link whose peer just left; docs/loadgen.md).
+  "${loadgen_cmd[@]}" > "$tmp/loadgen.log" 2>&1 &
+  loadgen_pid=$!
+  tail -n +1 -f --pid="$loadgen_pid" "$tmp/loadgen.log" > >(grep --line-buffered -v -E '^(EAL|TELEMETRY):') &
+  tail_pid=$!
+  while kill -0 "$loadgen_pid" 2>/dev/null && ! grep -q "holding the ports open" "$tmp/loadgen.log"; do
+    sleep 0.1
+  done
+  sleep 0.2; kill "$tail_pid" 2>/dev/null || true
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
     perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25
   fi
   kill -INT "$server_pid"; wait "$server_pid" || true; server_pid=""
+  kill -TERM "$(pgrep -P "$loadgen_pid")" 2>/dev/null || true  # the loadgen, child of timeout
+  status=0
+  wait "$loadgen_pid" || status=$?
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
 else
