@@ -49,4 +49,23 @@ std::vector<std::string> eal_allow_arguments(const Config& config,
   return extra;
 }
 
+std::vector<char*> EalCommandLine::argv() {
+  std::vector<char*> pointers;
+  for (std::string& arg : arguments) pointers.push_back(arg.data());
+  return pointers;
+}
+
+EalCommandLine eal_command_line(const Config& config, int argc, char* const* argv) {
+  EalCommandLine line;
+  line.arguments.assign(argv, argv + argc);
+  if (argc == 0) return line;
+  // The EAL's arguments end at `--`; the program's own options follow.
+  std::vector<std::string_view> given(argv + 1,
+                                      std::find(argv + 1, argv + argc, std::string_view("--")));
+  std::vector<std::string> extra = eal_allow_arguments(config, given);
+  for (size_t i = 1; i < extra.size(); i += 2) line.allowed_from_env.push_back(extra[i]);
+  line.arguments.insert(line.arguments.begin() + 1, extra.begin(), extra.end());
+  return line;
+}
+
 }  // namespace tcpterm::control

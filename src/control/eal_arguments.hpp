@@ -18,4 +18,19 @@ namespace tcpterm::control {
 std::vector<std::string> eal_allow_arguments(const Config& config,
                                              const std::vector<std::string_view>& eal_args);
 
+/// The command line a program hands to rte_eal_init: its own (program name,
+/// EAL arguments, `--`, its options) with eal_allow_arguments inserted after
+/// the program name. Shared by tcpterm and tcpterm-loadgen.
+struct EalCommandLine {
+  std::vector<std::string> arguments;
+  /// The PCI devices the inserted "-a" pairs name, for the log.
+  std::vector<std::string> allowed_from_env;
+
+  /// Pointers into `arguments` for rte_eal_init, which may reorder them.
+  std::vector<char*> argv();
+};
+
+/// Throws ConfigError as eal_allow_arguments does.
+EalCommandLine eal_command_line(const Config& config, int argc, char* const* argv);
+
 }  // namespace tcpterm::control

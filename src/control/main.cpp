@@ -228,24 +228,20 @@ int run(int argc, char** argv) {
   // The config is read before the EAL starts: device_env ports add their
   // PCI devices to the EAL's allow-list.
   Config config;
-  std::vector<std::string> eal_args(argv, argv + argc);
+  EalCommandLine eal_line;
   try {
     config = load_config_file(options->config_path);
     check_applications(config);
-    std::vector<std::string_view> given(argv + 1,
-                                        std::find(argv + 1, argv + argc, std::string_view("--")));
-    std::vector<std::string> extra = eal_allow_arguments(config, given);
-    for (size_t i = 1; i < extra.size(); i += 2)
+    eal_line = eal_command_line(config, argc, argv);
+    for (const std::string& device : eal_line.allowed_from_env)
       std::printf("tcpterm: allow-listing PCI device %s for the EAL (from device_env)\n",
-                  extra[i].c_str());
-    eal_args.insert(eal_args.begin() + 1, extra.begin(), extra.end());
+                  device.c_str());
     std::fflush(stdout);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tcpterm: %s\n", e.what());
     return 1;
   }
-  std::vector<char*> eal_argv;
-  for (std::string& arg : eal_args) eal_argv.push_back(arg.data());
+  std::vector<char*> eal_argv = eal_line.argv();
   if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
     std::fprintf(stderr,
                  "tcpterm: the DPDK EAL could not start: %s.\n"

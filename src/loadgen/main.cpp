@@ -1,8 +1,9 @@
-// tcpterm-loadgen's main: options and config (exit 2 when refused), the EAL,
-// the dataplane with one LoadDriver per worker lcore (each with its own
-// source ports, so no two workers ever use the same tuple), a progress line
-// per second from the control lcore, and on completion, --duration or SIGINT
-// the final report, --json and the exit status (1 above --max-error-rate).
+// tcpterm-loadgen's main: options and config (exit 2 when refused), the EAL
+// (device_env ports allow-listed, as tcpterm does), the dataplane with one
+// LoadDriver per worker lcore (each with its own source ports, so no two
+// workers ever use the same tuple), a progress line per second from the
+// control lcore, and on completion, --duration or SIGINT the final report,
+// --json and the exit status (1 above --max-error-rate).
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <rte_lcore.h>
 
 #include "control/config.hpp"
+#include "control/eal_arguments.hpp"
 #include "control/kernel_interface.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/worker.hpp"
@@ -232,15 +234,22 @@ int run(int argc, char** argv) {
   }
   control::Config config;
   AddressRange sources;
+  control::EalCommandLine eal_line;
   try {
     config = load_config(options, argc, argv);
     if (std::string error = check_loadgen_options(options); !error.empty()) throw UsageError(error);
     sources = settle_sources(config, options);
-  } catch (const UsageError& e) {
+    eal_line = control::eal_command_line(config, argc, argv);
+  } catch (const std::exception& e) {  // UsageError, or ConfigError from the EAL arguments
     std::fprintf(stderr, "tcpterm-loadgen: %s\n", e.what());
     return 2;
   }
-  if (rte_eal_init(argc, argv) < 0) {
+  for (const std::string& device : eal_line.allowed_from_env)
+    std::printf("tcpterm-loadgen: allow-listing PCI device %s for the EAL (from device_env)\n",
+                device.c_str());
+  std::fflush(stdout);
+  std::vector<char*> eal_argv = eal_line.argv();
+  if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
     std::fprintf(stderr,
                  "tcpterm-loadgen: the DPDK EAL could not start: %s. Check the EAL arguments "
                  "before `--`; the EAL's own messages above say more.\n",

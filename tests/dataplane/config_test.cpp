@@ -312,6 +312,28 @@ TEST(DeviceEnv, AllowListsTheDeviceForTheEal) {
   }
 }
 
+TEST(DeviceEnv, EalCommandLineInsertsTheAllowListAfterTheProgramName) {
+  setenv("TCPTERM_TEST_SRIOV", "0000:3b:02.1", 1);
+  Config c = parse_config(kEnvPort, "test.yaml");
+  unsetenv("TCPTERM_TEST_SRIOV");
+  // "-a" after `--` is the program's own option, not an EAL allow-list entry.
+  std::vector<std::string> given{"tcpterm-loadgen", "-l", "0-1", "--", "-a", "0000:3b:02.1"};
+  std::vector<char*> argv;
+  for (std::string& arg : given) argv.push_back(arg.data());
+  EalCommandLine line = eal_command_line(c, static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(line.arguments, (std::vector<std::string>{"tcpterm-loadgen", "-a", "0000:3b:02.1", "-l",
+                                                      "0-1", "--", "-a", "0000:3b:02.1"}));
+  EXPECT_EQ(line.allowed_from_env, (std::vector<std::string>{"0000:3b:02.1"}));
+  std::vector<char*> eal_argv = line.argv();
+  ASSERT_EQ(eal_argv.size(), line.arguments.size());
+  EXPECT_STREQ(eal_argv[2], "0000:3b:02.1");
+
+  EalCommandLine plain =
+      eal_command_line(parse_config(kGood, "g.yaml"), static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(plain.arguments, given);
+  EXPECT_TRUE(plain.allowed_from_env.empty());
+}
+
 // ---- ports[].vlan and dataplane.neighbour_reachable_s ----
 
 TEST(Config, VlanIsA12BitId) {
