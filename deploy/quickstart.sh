@@ -5,7 +5,8 @@
 # tcpterm, so the signal reaches it directly.
 #   deploy/quickstart.sh [tcpterm options, default: --config configs/tap.yaml]
 # Environment: BUILD_DIR (build), JOBS (2), TCPTERM_IFACE (tcpterm0),
-# TCPTERM_LCORES (0-1), TCPTERM_NO_HUGE=1 to skip hugepages.
+# TCPTERM_LCORES (0-1; the EAL's --lcores, so 0@0,1@1,2@1 puts three lcores
+# on two CPUs), TCPTERM_NO_HUGE=1 to skip hugepages.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,6 +73,6 @@ quickstart: from another shell, try (with configs/tap.yaml):
     echo hello | nc -N 10.7.0.2 7        (echo)
     head -c 1M /dev/zero | nc -N 10.7.0.2 9   (discard)
 EOF
-command=("$exe" -l "$lcores" --no-pci "--vdev=net_tap0,iface=$iface" "${memory_args[@]}" -- "${app_args[@]}")
+command=("$exe" "--lcores=$lcores" --no-pci "--vdev=net_tap0,iface=$iface" "${memory_args[@]}" -- "${app_args[@]}")
 log "${command[*]}"
 exec "${command[@]}"
