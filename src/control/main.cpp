@@ -94,7 +94,11 @@ std::vector<unsigned> worker_lcores(const Config& config) {
           config.source + ": workers[" + std::to_string(i) + "]: lcore " + std::to_string(lcore) +
           (lcore == rte_get_main_lcore() ? " is the main lcore, which runs the control thread"
                                          : " is not enabled in the EAL") +
-          "; pass the worker lcores with -l, e.g. -l 0-" + std::to_string(lcore + (lcore == 0)));
+          "; pass the worker lcores with -l, e.g. -l 0-" + std::to_string(lcore + (lcore == 0)) +
+          (lcore == rte_get_main_lcore()
+               ? ""
+               : ", or with --lcores to run more lcores than there are CPUs, e.g. "
+                 "--lcores=0@0,1@1,2@1"));
     }
     lcores.push_back(lcore);
   }
