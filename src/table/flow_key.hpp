@@ -2,6 +2,7 @@
 // the peer sent to). 36 bytes, compared with memcmp; ports in host order.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -21,5 +22,22 @@ struct FlowKey {
   }
 };
 static_assert(sizeof(FlowKey) == 36, "FlowKey must stay packed for memcmp");
+
+/// Writes the tuple as keyed-hash input (ISNs, SYN cookies) to `out` (room
+/// for sizeof(FlowKey) bytes) and returns its length: 12 bytes when both addresses are IPv4
+/// (without their ::ffff: prefix), all 36 otherwise. Fewer bytes are fewer SipHash rounds (8
+/// instead of 14 for an IPv4 ISN); the lengths differ, so the two forms
+/// cannot collide.
+inline size_t write_hash_input(const FlowKey& key, uint8_t* out) {
+  if (!key.local_address.is_v4() || !key.remote_address.is_v4()) {
+    std::memcpy(out, &key, sizeof key);
+    return sizeof key;
+  }
+  std::memcpy(out, key.remote_address.bytes.data() + 12, 4);
+  std::memcpy(out + 4, key.local_address.bytes.data() + 12, 4);
+  std::memcpy(out + 8, &key.remote_port, 2);
+  std::memcpy(out + 10, &key.local_port, 2);
+  return 12;
+}
 
 }  // namespace tcpterm::table

@@ -173,7 +173,10 @@ class Engine {
   void free_tcb(Tcb& tcb, std::optional<CloseReason> reason);
   void finish_callbacks(Tcb& tcb);
   ConnRef index_of(const Tcb& tcb) const { return static_cast<ConnRef>(&tcb - &tcbs_[0]); }
-  uint32_t now_ms() const { return static_cast<uint32_t>(now_us_ / 1000); }
+  /// Moves the clock forward (never back) and derives the wheel tick and the
+  /// millisecond clock once, not at every use (a burst shares one time).
+  void set_now(uint64_t now_us);
+  uint32_t now_ms() const { return now_ms_; }
   uint32_t lookup(const table::FlowKey& key, uint32_t hash) const;
   bool challenge_ack_allowed();
 
@@ -181,6 +184,9 @@ class Engine {
   Host& host_;
   uint64_t now_us_;
   timer::TickDivider tick_divider_;  // microseconds -> timer ticks without a div
+  uint64_t now_tick_;                // floor(now_us_ / tick)
+  uint32_t now_ms_;                  // now_us_ / 1000 modulo 2^32 (timestamps, RTT, PAWS)
+  Tcb fresh_tcb_;  // what allocate_tcb copies: one block copy, config defaults set
   EngineCounters counters_;
   table::ObjectPool<Tcb> tcbs_;
   table::ObjectPool<TimeWait> time_waits_;

@@ -33,7 +33,7 @@ bool Engine<Host>::unlisten(uint16_t port) {
 /// RFC 9293 3.10.1 active OPEN: SYN-SENT with every option we support offered.
 template <class Host>
 ConnRef Engine<Host>::connect(const table::FlowKey& key, uint16_t app_id, uint64_t now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  set_now(now_us);
   uint32_t hash = table::flow_hash(key);
   if (lookup(key, hash) != table::FlowTable::kNotFound) return kNoConn;
   ConnRef c = allocate_tcb(key, hash);

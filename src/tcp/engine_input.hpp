@@ -100,18 +100,17 @@ template <class Host>
 void Engine<Host>::input_synchronized(Tcb& tcb, const Segment& in) {
   // Simultaneous open (RFC 9293 3.5 figure 7): the peer's SYN-ACK repeats
   // its SYN, which lies below RCV.NXT. Trim the old SYN (as BSD tcp_input
-  // does) so the ACK it carries completes the open, and acknowledge it.
-  Segment trimmed;
-  const Segment* segp = &in;
-  if (tcb.state == TcpState::kSynReceived && !tcb.has(tcb_flags::kPassive) &&
-      in.has(flags::kSyn) && in.has(flags::kAck) && !in.has(flags::kRst) && in.seq == tcb.irs) {
-    trimmed = in;
+  // does) so the ACK it carries completes the open, and acknowledge it. The
+  // copy is made only here: a Segment is over 100 bytes.
+  if (tcb.state == TcpState::kSynReceived && !tcb.has(tcb_flags::kPassive) && in.has(flags::kSyn) &&
+      in.has(flags::kAck) && !in.has(flags::kRst) && in.seq == tcb.irs) [[unlikely]] {
+    Segment trimmed = in;
     trimmed.flags = static_cast<uint8_t>(trimmed.flags & ~flags::kSyn);
     trimmed.seq = in.seq + 1;
-    segp = &trimmed;
     tcb.set(tcb_flags::kAckNow);
+    return input_synchronized(tcb, trimmed);  // no SYN now: this branch is not taken again
   }
-  const Segment& seg = *segp;
+  const Segment& seg = in;
   if (!check_paws(tcb, seg)) return;
 
   // first: sequence number acceptability

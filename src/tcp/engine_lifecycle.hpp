@@ -16,6 +16,8 @@ Engine<Host>::Engine(const EngineConfig& config, Host& host, uint64_t now_us)
       host_(host),
       now_us_(now_us),
       tick_divider_(config.timer_tick_us),
+      now_tick_(tick_divider_.floor(now_us)),
+      now_ms_(static_cast<uint32_t>(now_us / 1000)),
       tcbs_(config.max_connections),
       time_waits_(config.max_time_wait),
       table_(config.max_connections + config.max_time_wait),
@@ -24,6 +26,16 @@ Engine<Host>::Engine(const EngineConfig& config, Host& host, uint64_t now_us)
       listener_by_port_(new uint8_t[65536]()) {
   listeners_.resize(std::min<uint32_t>(config.max_listeners, 255));
   challenge_window_start_us_ = now_us;
+  fresh_tcb_.rto_us = static_cast<uint32_t>(config_.rto_initial_us);
+  fresh_tcb_.ssthresh = UINT32_MAX / 2;  // RFC 5681 3.1: arbitrarily high initial ssthresh
+}
+
+template <class Host>
+void Engine<Host>::set_now(uint64_t now_us) {
+  if (now_us <= now_us_) return;
+  now_us_ = now_us;
+  now_tick_ = tick_divider_.floor(now_us);
+  now_ms_ = static_cast<uint32_t>(now_us / 1000);
 }
 
 template <class Host>
@@ -43,11 +55,9 @@ ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
     return kNoConn;
   }
   Tcb& tcb = tcbs_[index];
-  tcb = Tcb{};
+  tcb = fresh_tcb_;
   tcb.key = key;
   tcb.hash = hash;
-  tcb.rto_us = static_cast<uint32_t>(config_.rto_initial_us);
-  tcb.ssthresh = UINT32_MAX / 2;  // RFC 5681 3.1: arbitrarily high initial ssthresh
   TupleSecrets secrets = tuple_secrets(config_.secret, key);
   tcb.ts_offset = secrets.ts_offset;
   tcb.iss = initial_sequence_number(secrets, now_us_);  // callers may override (cookies, RFC 6191)

@@ -9,7 +9,7 @@ namespace tcpterm::tcp {
 
 template <class Host>
 void Engine<Host>::input(const Segment& seg, uint64_t now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  set_now(now_us);
   ++counters_.segments_in;
   uint32_t index = lookup(seg.key, seg.hash);
   if (index == table::FlowTable::kNotFound) {

@@ -17,23 +17,21 @@ uint32_t Engine<Host>::deadline_in(uint64_t delay_us) const {
   // Delays beyond kMaxDeadlineTicks are cut short: only idle timers get that
   // long (24 h keepalive at a 10 us tick) and on_idle_timeout re-checks the
   // real idle time and re-arms.
-  uint64_t now_tick = tick_divider_.floor(now_us_);
-  uint64_t tick = std::min(ticks_ceil(now_us_ + delay_us), now_tick + kMaxDeadlineTicks);
+  uint64_t tick = std::min(ticks_ceil(now_us_ + delay_us), now_tick_ + kMaxDeadlineTicks);
   uint32_t deadline = static_cast<uint32_t>(tick);
   return deadline != 0 ? deadline : 1;  // 0 means off: one tick late once per 2^32 ticks
 }
 
 template <class Host>
 bool Engine<Host>::due(uint32_t deadline) const {
-  uint32_t now_tick = static_cast<uint32_t>(tick_divider_.floor(now_us_));
-  return deadline != 0 && static_cast<int32_t>(now_tick - deadline) >= 0;
+  return deadline != 0 && static_cast<int32_t>(static_cast<uint32_t>(now_tick_) - deadline) >= 0;
 }
 
 template <class Host>
 void Engine<Host>::arm_timer(Tcb& tcb) {
   // Deadlines are at most kMaxDeadlineTicks ahead (or overdue): the signed
   // 32-bit distance from now orders them.
-  uint64_t now_tick = tick_divider_.floor(now_us_);
+  const uint64_t now_tick = now_tick_;
   int64_t nearest = INT64_MAX;
   for (uint32_t d : {tcb.rtx_deadline, tcb.delack_deadline, tcb.idle_deadline}) {
     if (d != 0)
@@ -51,8 +49,8 @@ void Engine<Host>::arm_timer(Tcb& tcb) {
 
 template <class Host>
 void Engine<Host>::advance(uint64_t now_us) {
-  now_us_ = std::max(now_us_, now_us);
-  timers_.advance(tick_divider_.floor(now_us_), [this](uint32_t id) { on_timer(id); });
+  set_now(now_us);
+  timers_.advance(now_tick_, [this](uint32_t id) { on_timer(id); });
 }
 
 template <class Host>

@@ -22,7 +22,8 @@ struct TupleSecrets {
 };
 
 inline TupleSecrets tuple_secrets(const std::array<uint8_t, 16>& secret, const table::FlowKey& key) {
-  uint64_t h = siphash24(secret, &key, sizeof key);
+  uint8_t input[sizeof(table::FlowKey)];
+  uint64_t h = siphash24(secret, input, table::write_hash_input(key, input));
   return {static_cast<uint32_t>(h), static_cast<uint32_t>(h >> 32)};
 }
 

@@ -38,10 +38,10 @@ inline uint32_t cookie_hash(const std::array<uint8_t, 16>& secret, const table::
   // `which` separates this hash's inputs from any other use of the secret.
   // An explicit byte layout: a struct would hash its padding bytes.
   uint8_t input[sizeof(table::FlowKey) + sizeof(count) + 1];
-  std::memcpy(input, &key, sizeof key);
-  std::memcpy(input + sizeof key, &count, sizeof count);
-  input[sizeof input - 1] = which;
-  return static_cast<uint32_t>(siphash24(secret, input, sizeof input));
+  size_t tuple_length = table::write_hash_input(key, input);
+  std::memcpy(input + tuple_length, &count, sizeof count);
+  input[tuple_length + sizeof count] = which;
+  return static_cast<uint32_t>(siphash24(secret, input, tuple_length + sizeof count + 1));
 }
 }  // namespace detail
 

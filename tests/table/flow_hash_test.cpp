@@ -1,10 +1,12 @@
 // flow_hash: the table-driven hash equals the bit-by-bit reference Toeplitz on
 // random IPv4 and IPv6 flows, and both reproduce the Microsoft RSS
-// verification suite ("Verifying the RSS Hash Calculation") for the default key.
+// verification suite ("Verifying the RSS Hash Calculation") for the default key;
+// write_hash_input gives the compact keyed-hash input of ISNs and cookies.
 #include "table/flow_hash.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <span>
 #include <string>
@@ -128,6 +130,45 @@ TEST(FlowHash, IsAvailableAtCompileTime) {
                                           100, 80, 0x0a, 0xea, 0x06, 0xe6};
   static_assert(toeplitz_hash(kDefaultRssKey, input) == 0x51ccc178u);
   SUCCEED();
+}
+
+// write_hash_input (the SipHash input of ISNs and cookies): IPv4 tuples shrink to
+// their 12 significant bytes, anything else keeps all 36; different tuples differ.
+TEST(WriteHashInput, Ipv4TupleIsTwelveBytesInWireOrderOfFields) {
+  FlowKey key = flow("192.0.2.1", 0x1234, "10.7.0.2", 80);
+  uint8_t out[sizeof(FlowKey)];
+  ASSERT_EQ(write_hash_input(key, out), 12u);
+  const uint8_t remote[4] = {192, 0, 2, 1};
+  const uint8_t local[4] = {10, 7, 0, 2};
+  EXPECT_EQ(std::memcmp(out, remote, 4), 0);
+  EXPECT_EQ(std::memcmp(out + 4, local, 4), 0);
+  uint16_t ports[2];
+  std::memcpy(ports, out + 8, 4);
+  EXPECT_EQ(ports[0], 0x1234);
+  EXPECT_EQ(ports[1], 80);
+}
+
+TEST(WriteHashInput, Ipv6AndMixedTuplesKeepAllBytes) {
+  uint8_t out[sizeof(FlowKey)];
+  FlowKey v6 = flow("2001:db8::1", 40000, "2001:db8::2", 80);
+  ASSERT_EQ(write_hash_input(v6, out), sizeof(FlowKey));
+  EXPECT_EQ(std::memcmp(out, &v6, sizeof v6), 0);
+  // A v4-mapped local address with an IPv6 remote must not drop the remote's high bytes.
+  FlowKey mixed = flow("2001:db8::c000:201", 40000, "10.7.0.2", 80);
+  EXPECT_EQ(write_hash_input(mixed, out), sizeof(FlowKey));
+}
+
+TEST(WriteHashInput, EachFieldChangesTheInput) {
+  FlowKey base = flow("192.0.2.1", 1000, "10.7.0.2", 80);
+  uint8_t a[sizeof(FlowKey)];
+  uint8_t b[sizeof(FlowKey)];
+  size_t n = write_hash_input(base, a);
+  for (FlowKey other :
+       {flow("192.0.2.9", 1000, "10.7.0.2", 80), flow("192.0.2.1", 1001, "10.7.0.2", 80),
+        flow("192.0.2.1", 1000, "10.7.0.3", 80), flow("192.0.2.1", 1000, "10.7.0.2", 81)}) {
+    ASSERT_EQ(write_hash_input(other, b), n);
+    EXPECT_NE(std::memcmp(a, b, n), 0);
+  }
 }
 
 }  // namespace
