@@ -17,6 +17,9 @@ constexpr const char* kUsage =
     "Example: tcpterm-loadgen -l 0,1 --no-pci --no-huge -m 512 --file-prefix lg "
     "--vdev=net_memif0,role=client,socket=/tmp/memif.sock -- --config configs/loadgen-memif.yaml "
     "--connections 100000 --concurrency 1000\n"
+    "One process, tcpterm's server on other lcores: tcpterm-loadgen --lcores=0@0,1@1,2@0 "
+    "--no-pci --no-huge -m 1024 -- --config configs/loadgen-ring.yaml --ring-server "
+    "configs/ring-server.yaml\n"
     "Options may also be set in the config's loadgen: section (rate: 1000, "
     "source_ports: 1024-65535, ...); the command line wins.";
 
@@ -80,6 +83,9 @@ void define_options(CLI::App& app, LoadgenOptions& o, TextOptions& t) {
   app.add_flag("--hold", o.hold,
                "after the report, keep the ports open (nothing polled) until SIGINT/SIGTERM, so a "
                "memif peer can stop first");
+  app.add_option("--ring-server", o.ring_server_path,
+                 "one process: also run tcpterm's server on this tcpterm config, its first port "
+                 "joined to ours by a net_ring link (both devices named net_ring...)");
 }
 
 /// Converts the text options; returns an error sentence or "".
@@ -213,6 +219,9 @@ std::string check_loadgen_options(const LoadgenOptions& o) {
   if (!o.server) return "no server address: give --server or loadgen.server in the config";
   if (o.syn_flood && o.background_flood != 0)
     return "--syn-flood and --background-flood exclude each other (flood only, or load plus flood)";
+  if (o.hold && !o.ring_server_path.empty())
+    return "--hold is for a memif peer in another process; with --ring-server the server stops "
+           "with us";
   if (o.sources.count > 256)
     return "--sources: at most 256 addresses (the worker checks each frame against them)";
   return "";

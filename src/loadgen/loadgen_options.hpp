@@ -50,6 +50,9 @@ struct LoadgenOptions {
   double wait_neighbour_s = 5;  // how long to wait for the server's ARP reply
   bool quiet = false;           // no per-second progress line
   bool hold = false;            // after the report, keep the ports open until SIGINT/SIGTERM
+  // One-process mode: tcpterm's server on this config, joined to the
+  // loadgen's first port by a net_ring link (dataplane::RingLink).
+  std::string ring_server_path;
 };
 
 /// Result of parsing: run, or exit now with `exit_code` (0 after --help,

@@ -3,18 +3,24 @@
 // LoadDriver per worker lcore (each with its own source ports, so no two
 // workers ever use the same tuple), a progress line per second from the
 // control lcore, and on completion, --duration or SIGINT the final report,
-// --json and the exit status (1 above --max-error-rate).
+// --json and the exit status (1 above --max-error-rate). With --ring-server,
+// tcpterm's own server runs in this process too, on its config's worker
+// lcores, its first port joined to ours by a net_ring link (RingLink); the
+// load stops first, then the server, then the ports.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -22,7 +28,10 @@
 #include "control/config.hpp"
 #include "control/eal_arguments.hpp"
 #include "control/kernel_interface.hpp"
+#include "control/server.hpp"
+#include "control/stats_report.hpp"
 #include "dataplane/dataplane.hpp"
+#include "dataplane/ring_link.hpp"
 #include "dataplane/worker.hpp"
 #include "loadgen/load_driver.hpp"
 #include "loadgen/loadgen_config.hpp"
@@ -81,22 +90,32 @@ AddressRange settle_sources(control::Config& config, const LoadgenOptions& optio
   return options.sources;
 }
 
-std::vector<unsigned> worker_lcores(const control::Config& config) {
+/// The config's worker lcores, or every worker lcore of the EAL's that
+/// `taken` (the ring server's, in the one-process mode) leaves.
+std::vector<unsigned> worker_lcores(const control::Config& config,
+                                    const std::vector<unsigned>& taken) {
+  auto is_taken = [&](unsigned lcore) {
+    return std::find(taken.begin(), taken.end(), lcore) != taken.end();
+  };
   std::vector<unsigned> lcores;
   for (unsigned lcore : config.workers)
-    if (lcore != rte_get_main_lcore() && lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore))
+    if (is_taken(lcore))
+      throw UsageError(config.source + ": workers: lcore " + std::to_string(lcore) +
+                       " is also a worker of the --ring-server config; give the two their own "
+                       "lcores, e.g. workers: [2] here and [1] there with --lcores=0@0,1@1,2@0");
+    else if (lcore != rte_get_main_lcore() && lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore))
       lcores.push_back(lcore);
     else
       throw UsageError(config.source + ": workers: lcore " + std::to_string(lcore) +
                        " is the main lcore or not given to the EAL with -l");
   if (config.workers.empty()) {
     unsigned lcore;
-    RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
+    RTE_LCORE_FOREACH_WORKER(lcore) if (!is_taken(lcore)) lcores.push_back(lcore);
   }
   if (lcores.empty())
     throw UsageError(
         "no worker lcores: give the EAL two, e.g. -l 0,1 (the first runs the control "
-        "thread, the others generate load)");
+        "thread, the others generate load; with --ring-server, one more per server worker)");
   return lcores;
 }
 
@@ -224,6 +243,37 @@ RunReport collect(const LoadgenOptions& o, const std::vector<std::unique_ptr<Loa
   return r;
 }
 
+/// The --ring-server config, read and checked like tcpterm reads its own.
+control::Config load_ring_server_config(const std::string& path) {
+  try {
+    control::Config server = control::load_config_file(path);
+    control::check_applications(server);
+    return server;
+  } catch (const control::ConfigError& e) {
+    throw UsageError(std::string(e.what()) + " (the --ring-server config)");
+  }
+}
+
+/// The ring server's worker lcores, which must pair one to one with ours:
+/// the link joins queue q of one port to queue q of the other.
+std::vector<unsigned> ring_server_lcores(const control::Config& server) {
+  try {
+    return control::worker_lcores(server);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string(e.what()) + " (the --ring-server config)");
+  }
+}
+
+void check_ring_pairing(const control::Config& config, const control::Config& server, size_t ours,
+                        size_t theirs) {
+  if (ours != theirs)
+    throw UsageError(config.source + " has " + std::to_string(ours) + " worker" +
+                     (ours == 1 ? "" : "s") + " and " + server.source + " " +
+                     std::to_string(theirs) +
+                     ": a ring link joins queue q of one to queue q of the other, so give both "
+                     "configs as many workers");
+}
+
 int run(int argc, char** argv) {
   LoadgenOptions options;
   ParseOutcome outcome = parse_loadgen_cli(argc, argv, options);
@@ -233,11 +283,14 @@ int run(int argc, char** argv) {
     return outcome.exit_code;
   }
   control::Config config;
+  std::optional<control::Config> server_config;  // --ring-server
   AddressRange sources;
   control::EalCommandLine eal_line;
   try {
     config = load_config(options, argc, argv);
     if (std::string error = check_loadgen_options(options); !error.empty()) throw UsageError(error);
+    if (!options.ring_server_path.empty())
+      server_config = load_ring_server_config(options.ring_server_path);
     sources = settle_sources(config, options);
     eal_line = control::eal_command_line(config, argc, argv);
   } catch (const std::exception& e) {  // UsageError, or ConfigError from the EAL arguments
@@ -260,7 +313,19 @@ int run(int argc, char** argv) {
   try {
     std::random_device random;  // RFC 6528 ISN secret and flood seeds, fresh per run
     for (uint8_t& b : config.tcp.secret) b = static_cast<uint8_t>(random());
-    std::vector<unsigned> lcores = worker_lcores(config);
+    std::vector<unsigned> server_lcores;
+    if (server_config) server_lcores = ring_server_lcores(*server_config);
+    std::vector<unsigned> lcores = worker_lcores(config, server_lcores);
+    // One process: the link first and the server next, so that they are
+    // torn down after the loadgen's dataplane (destruction runs backwards).
+    std::optional<dataplane::RingLink> link;
+    std::unique_ptr<dataplane::Dataplane> server;
+    if (server_config) {
+      check_ring_pairing(config, *server_config, lcores.size(), server_lcores.size());
+      link.emplace(server_config->ports.front().device, config.ports.front().device,
+                   static_cast<uint16_t>(lcores.size()));
+      server = control::start_server(*server_config, server_lcores);
+    }
     dataplane::Dataplane dp(config, lcores);
     for (size_t i = 0; i < config.ports.size(); ++i)  // net_tap: the kernel is the server's host
       if (!config.ports[i].kernel_side.empty())
@@ -280,12 +345,27 @@ int run(int argc, char** argv) {
                 options.syn_flood ? "SYN flood" : "HTTP load", options.server->to_string().c_str(),
                 options.server_port, sources.first.to_string().c_str(), sources.count,
                 sources.count == 1 ? "" : "es", lcores.size(), lcores.size() == 1 ? "" : "s");
+    if (server) {
+      fmt::print(
+          "tcpterm-loadgen: tcpterm's server on {} (lcores {}) and the load on {} (lcores {}), "
+          "one process, joined by a net_ring link\n",
+          server_config->ports.front().device, fmt::join(server_lcores, ","),
+          config.ports.front().device, fmt::join(lcores, ","));
+      server->launch();
+    }
     std::fflush(stdout);
     dp.launch();
     supervise(options, drivers);
-    dp.stop();
+    dp.stop();  // the load first, then the server it talks to
     RunReport report = collect(options, drivers, dp);
+    if (server) {
+      server->stop();
+      report.server = server->totals();
+    }
     std::printf("%s", format_report(report).c_str());
+    if (server)
+      std::printf("tcpterm's counters (the server side):\n%s",
+                  control::format_totals(*report.server).c_str());
     if (!options.json_path.empty()) {
       std::ofstream out(options.json_path);
       out << report_json(report).dump(2) << '\n';
@@ -307,6 +387,7 @@ int run(int argc, char** argv) {
       while (g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     dp.shutdown();
+    if (server) server->shutdown();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tcpterm-loadgen: %s\n", e.what());
     status = dynamic_cast<const UsageError*>(&e) ? 2 : 1;

@@ -73,6 +73,21 @@ std::string format_report(const RunReport& r) {
       "engine retransmits {}, rst_in {}, rst_out {}\n",
       d.tx_packets, d.rx_packets, d.tx_no_neighbour, d.tx_ring_full, d.tx_no_mbuf, e.retransmits,
       e.rst_in, e.rst_out);
+  if (r.server) {
+    const auto& se = r.server->engine;
+    const auto& sd = r.server->dataplane;
+    uint64_t rx_drops = 0, engine_drops = 0;
+    for (uint64_t n : sd.drops) rx_drops += n;
+    se.for_each([&](const char* name, uint64_t value) {
+      if (std::string_view(name).starts_with("drop_")) engine_drops += value;
+    });
+    text += fmt::format(
+        "server side (tcpterm, same process): {} passive opens, {} closed normally, {} reset, "
+        "{} aborted, {} timed out; rst_in {}, rst_out {}; drops: rx {}, engine {}, "
+        "tx_ring_full {}, tx_no_mbuf {}\n",
+        se.passive_opens, se.closed_normal, se.closed_reset, se.closed_aborted, se.closed_timeout,
+        se.rst_in, se.rst_out, rx_drops, engine_drops, sd.tx_ring_full, sd.tx_no_mbuf);
+  }
   return text;
 }
 
@@ -102,6 +117,12 @@ nlohmann::json report_json(const RunReport& r) {
   r.totals.engine.for_each([&](const char* name, uint64_t value) { j["engine"][name] = value; });
   r.totals.dataplane.for_each(
       [&](const char* name, uint64_t value) { j["dataplane"][name] = value; });
+  if (r.server) {
+    r.server->engine.for_each(
+        [&](const char* name, uint64_t value) { j["server"]["engine"][name] = value; });
+    r.server->dataplane.for_each(
+        [&](const char* name, uint64_t value) { j["server"]["dataplane"][name] = value; });
+  }
   return j;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,8 @@ struct RunReport {
   uint64_t unfinished = 0;  // connections still open at the end (counted as errors)
   bool neighbour_failed = false;
   dataplane::DataplaneTotals totals;  // the loadgen's own engine and dataplane
+  /// The server's, in the one-process mode (--ring-server), read after its workers stopped.
+  std::optional<dataplane::DataplaneTotals> server;
 
   uint64_t errors() const { return load.errors() + unfinished; }
   /// errors / connections attempted (0 when none were).
