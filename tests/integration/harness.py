@@ -6,7 +6,8 @@ whatever is left over disappears with the namespace.
 
 A test script is `harness.main(test)` where test(ctx: Context) raises on
 failure. argv: the tcpterm executable, then the source directory. Exit codes
-follow meson: 0 pass, 1 fail, 77 skip (only when /dev/net/tun is absent).
+follow meson: 0 pass, 1 fail, 77 skip (when /dev/net/tun is absent, or a
+test raises TestSkipped because the machine cannot run it).
 """
 
 import ctypes
@@ -37,6 +38,10 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 class TestFailure(Exception):
     """A check failed; the message says what was expected and what came."""
+
+
+class TestSkipped(Exception):
+    """The machine cannot run the test (the message says why): exit 77."""
 
 
 def check(condition, message):
@@ -309,13 +314,16 @@ def main(test):
         status = 0
     except TestFailure as e:
         print(f"FAIL: {e}", flush=True)
+    except TestSkipped as e:
+        print(f"SKIP: {e}", flush=True)
+        status = SKIP
     except BaseException:
         traceback.print_exc()
         print("FAIL: the test raised an exception (traceback above)", flush=True)
     finally:
         if ctx is not None:
             ctx.cleanup()
-    print("PASS" if status == 0 else "test failed", flush=True)
+    print({0: "PASS", SKIP: "skipped"}.get(status, "test failed"), flush=True)
     sys.exit(status)
 
 

@@ -3,7 +3,7 @@
 all succeed with no error on the loadgen's side, and tcpterm's counters agree:
 2000 passive opens, 2000 normal closes, no RST either way."""
 import harness
-from harness import check, log
+from harness import check
 import loadgen_support
 
 CONNECTIONS = 2000
@@ -16,17 +16,7 @@ def test(ctx):
         ctx, socket, ["--connections", str(CONNECTIONS), "--concurrency", "100", "--duration", "30"])
     results = run.results
     check(run.code is None, f"tcpterm-loadgen exited early with {run.code}; output:\n{run.output}")
-    check(results is not None, "tcpterm-loadgen wrote no --json results")
-    http = results["http"]
-    log(f"loadgen: {http['counters']['requests_ok']} requests, {http['errors']} errors, "
-        f"{http['connections_per_second']:.0f} connections/s")
-    check(http["counters"]["connections_opened"] == CONNECTIONS,
-          f"connections_opened {http['counters']['connections_opened']}, expected {CONNECTIONS}")
-    check(http["counters"]["requests_ok"] == CONNECTIONS,
-          f"requests_ok {http['counters']['requests_ok']}, expected {CONNECTIONS}")
-    check(http["errors"] == 0, f"loadgen counted {http['errors']} errors: {http['counters']}")
-    check(results["engine"]["rst_in"] == 0 and results["engine"]["rst_out"] == 0,
-          f"the loadgen's engine saw RSTs: in {results['engine']['rst_in']}, out {results['engine']['rst_out']}")
+    loadgen_support.check_clean_load(results, CONNECTIONS)
     harness.settle()
     tcpterm.stop()  # before the loadgen lets go of the memif link (loadgen_support.run_loadgen)
     code = run.release()

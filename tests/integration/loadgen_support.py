@@ -1,8 +1,10 @@
 """Shared setup for the loadgen integration tests: a tcpterm with two ports,
 its usual tap (the kernel as a client) and a memif server that a
 tcpterm-loadgen process joins as the memif client (configs/loadgen-memif.yaml:
-tcpterm 192.168.50.2, loadgen 192.168.50.1). The loadgen executable comes
-from the TCPTERM_LOADGEN environment variable (meson sets it)."""
+tcpterm 192.168.50.2, loadgen 192.168.50.1); or the loadgen's one-process
+mode, tcpterm's server inside it on a net_ring link (configs/loadgen-ring.yaml,
+configs/ring-server.yaml). The loadgen executable comes from the
+TCPTERM_LOADGEN environment variable (meson sets it)."""
 
 import json
 import os
@@ -11,7 +13,7 @@ import subprocess
 import threading
 
 import harness
-from harness import TestFailure, log
+from harness import TestFailure, TestSkipped, check, log
 
 LOADGEN_TIMEOUT_S = 45
 
@@ -79,17 +81,12 @@ def run_loadgen(ctx, socket, options, on_started=None):
     shared memory from its interrupt thread when the peer leaves, which can
     crash a worker that is inside rx_burst at that moment.) on_started() is
     called once the loadgen announces its run (its EAL and port are up)."""
-    exe = os.environ.get("TCPTERM_LOADGEN")
-    if not exe or not os.access(exe, os.X_OK):
-        raise TestFailure(f"TCPTERM_LOADGEN={exe!r} is not an executable tcpterm-loadgen")
     result_path = os.path.join(ctx.tmp.name, "loadgen.json")
-    command = [exe, "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
+    command = [loadgen_executable(), "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
                "--file-prefix", f"loadgen-it-{os.getpid()}", f"--vdev=net_memif0,role=client,socket={socket}",
                "--", "--config", os.path.join(ctx.source_dir, "configs", "loadgen-memif.yaml"),
                "--json", result_path, "--quiet", "--hold", *options]
-    log("running: " + " ".join(command))
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, errors="replace", preexec_fn=harness._die_with_parent)
+    process = _spawn(command)
     killer = threading.Timer(LOADGEN_TIMEOUT_S, process.kill)
     killer.start()
     lines = []
@@ -114,8 +111,71 @@ def run_loadgen(ctx, socket, options, on_started=None):
     # The rest of its output (nothing, until release) must not fill the pipe.
     threading.Thread(target=lambda: [print(f"[loadgen] {l.rstrip()}", flush=True) for l in process.stdout],
                      daemon=True).start()
-    results = None
-    if os.path.exists(result_path):
-        with open(result_path) as f:
-            results = json.load(f)
-    return LoadgenRun(process, output, results)
+    return LoadgenRun(process, output, _read_results(result_path))
+
+
+def check_clean_load(results, connections):
+    """The loadgen's side of a clean HTTP run (its --json results): every one
+    of `connections` opened and answered, no error, no RST either way."""
+    check(results is not None, "tcpterm-loadgen wrote no --json results")
+    http = results["http"]
+    log(f"loadgen: {http['counters']['requests_ok']} requests, {http['errors']} errors, "
+        f"{http['connections_per_second']:.0f} connections/s")
+    check(http["counters"]["connections_opened"] == connections,
+          f"connections_opened {http['counters']['connections_opened']}, expected {connections}")
+    check(http["counters"]["requests_ok"] == connections,
+          f"requests_ok {http['counters']['requests_ok']}, expected {connections}")
+    check(http["errors"] == 0, f"loadgen counted {http['errors']} errors: {http['counters']}")
+    check(results["engine"]["rst_in"] == 0 and results["engine"]["rst_out"] == 0,
+          f"the loadgen's engine saw RSTs: in {results['engine']['rst_in']}, out {results['engine']['rst_out']}")
+
+
+EAL_FAILED = "the DPDK EAL could not start"
+
+
+def run_loadgen_ring(ctx, options):
+    """Runs tcpterm-loadgen's one-process mode to its end: the shipped
+    configs/loadgen-ring.yaml with --ring-server configs/ring-server.yaml,
+    the server's worker on CPU 1 and the loadgen's on CPU 0 (both on CPU 0 on
+    a one-CPU machine). Raises TestSkipped when the EAL cannot start here."""
+    result_path = os.path.join(ctx.tmp.name, "loadgen.json")
+    lcores = "0@0,1@1,2@0" if (os.cpu_count() or 1) >= 2 else "0@0,1@0,2@0"
+    configs = os.path.join(ctx.source_dir, "configs")
+    command = [loadgen_executable(), f"--lcores={lcores}", "--no-pci", "--no-huge", "-m", "1024", "--no-shconf",
+               "--file-prefix", f"loadgen-ring-it-{os.getpid()}",
+               "--", "--config", os.path.join(configs, "loadgen-ring.yaml"),
+               "--ring-server", os.path.join(configs, "ring-server.yaml"),
+               "--json", result_path, "--quiet", *options]
+    process = _spawn(command)
+    try:
+        output, _ = process.communicate(timeout=LOADGEN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        raise TestFailure(f"tcpterm-loadgen did not finish within {LOADGEN_TIMEOUT_S} s; output:\n{output}")
+    for line in output.splitlines():
+        if not line.startswith(("EAL:", "TELEMETRY:")):
+            print(f"[loadgen] {line}", flush=True)
+    if process.returncode == 2 and EAL_FAILED in output:
+        raise TestSkipped(f"the DPDK EAL cannot start here; tcpterm-loadgen said:\n{output}")
+    return LoadgenRun(process, output, _read_results(result_path))
+
+
+def loadgen_executable():
+    exe = os.environ.get("TCPTERM_LOADGEN")
+    if not exe or not os.access(exe, os.X_OK):
+        raise TestFailure(f"TCPTERM_LOADGEN={exe!r} is not an executable tcpterm-loadgen")
+    return exe
+
+
+def _spawn(command):
+    log("running: " + " ".join(command))
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace", preexec_fn=harness._die_with_parent)
+
+
+def _read_results(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
