@@ -5,6 +5,12 @@
 # with its own --file-prefix, --no-huge), short HTTP connections (one request
 # each, the server closes first). Prints the loadgen's connections/s,
 # requests/s, latency and errors, then tcpterm's own counters.
+# With --ring, the same in one process: tcpterm-loadgen --ring-server runs
+# tcpterm's server (configs/ring-server.yaml) beside the load
+# (configs/loadgen-ring.yaml), joined by a net_ring link; with
+# --lcores=0@0,1@1,2@0 the server's worker (lcore 1) has CPU 1 and the
+# loadgen's worker (lcore 2) shares CPU 0 with the control thread, which
+# sleeps. The loadgen prints the server side's counters itself.
 # With --tap, the loadgen instead drives the Linux kernel's epoll server
 # (bench/linux/epoll_http_server, pinned to core 1) over net_tap in a
 # throwaway network namespace: the Linux side of the same measurement.
@@ -12,7 +18,8 @@
 # --connections. Builds the two executables first when they are missing.
 #
 # Usage: bench/run-e2e.sh [--build DIR] [--duration S] [--connections N]
-#                         [--concurrency C] [--rate R] [--nice N] [--tap] [--perf]
+#                         [--concurrency C] [--rate R] [--nice N] [--ring | --tap]
+#                         [--perf]
 #   --build        meson build dir (default build-bench; configured with
 #                  -Dbenchmarks=enabled if it does not exist)
 #   --duration     seconds of load (default 10, at most 60)
@@ -21,6 +28,7 @@
 #   --rate         new connections per second, 0 = as fast as possible (default)
 #   --nice         run both sides at this nice value (default 0; -10 keeps them
 #                  from being starved by builds on a shared machine)
+#   --ring         tcpterm's server inside the loadgen's process, over net_ring
 #   --tap          loadgen on net_tap against the kernel's epoll server
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
@@ -36,9 +44,10 @@ while [[ $# -gt 0 ]]; do
     --concurrency) concurrency=$2; shift ;;
     --rate) rate=$2; shift ;;
     --nice) niceness=$2; shift ;;
+    --ring) mode=ring ;;
     --tap) mode=tap ;;
     --perf) perf=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -86,6 +95,10 @@ h = r["http"]
 print(f"RESULT: {h['connections_per_second']:.0f} connections/s, {h['requests_per_second']:.0f} requests/s, "
       f"{h['counters']['requests_ok']} requests in {r['seconds']:.2f} s, errors {h['errors']}, "
       f"latency p50 {h['latency_us']['p50']} us p99 {h['latency_us']['p99']} us p99.9 {h['latency_us']['p99_9']} us")
+if "server" in r:  # --ring: the server side's engine, same process
+    e = r["server"]["engine"]
+    print(f"SERVER: {e['passive_opens']} passive opens, {e['closed_normal']} closed normally, "
+          f"{e['closed_reset']} reset, rst_in {e['rst_in']}, rst_out {e['rst_out']}")
 EOF
 }
 
@@ -142,6 +155,14 @@ EOF
   wait "$loadgen_pid" || status=$?
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
+elif [[ $mode == ring ]]; then
+  loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores=0@0,1@1,2@0 --no-pci --no-huge -m 1024
+    --no-shconf --file-prefix "e2e-ring-$$" -- --config "$repo/configs/loadgen-ring.yaml"
+    --ring-server "$repo/configs/ring-server.yaml" "${load_args[@]}")
+  echo "one process: tcpterm's server worker on lcore 1 (CPU 1), the loadgen's on lcore 2 (CPU 0, beside the control thread); nice $niceness"
+  echo "loadgen: ${loadgen_cmd[*]:5}"
+  status=0
+  "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
 else
   netns="run-e2e-$$"
   ip netns add "$netns"
