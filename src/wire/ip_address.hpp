@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace tcpterm::wire {
 
@@ -58,7 +59,16 @@ struct IpAddress {
   static std::optional<IpAddress> parse(std::string_view text);
   std::string to_string() const;
 
-  friend constexpr bool operator==(const IpAddress&, const IpAddress&) = default;
+  /// Two 64-bit compares: the defaulted form became a memcmp call, which the
+  /// SYN path paid for in its listener lookup.
+  friend constexpr bool operator==(const IpAddress& a, const IpAddress& b) {
+    if (std::is_constant_evaluated()) return a.bytes == b.bytes;
+    uint64_t a_words[2];
+    uint64_t b_words[2];
+    std::memcpy(a_words, a.bytes.data(), 16);
+    std::memcpy(b_words, b.bytes.data(), 16);
+    return ((a_words[0] ^ b_words[0]) | (a_words[1] ^ b_words[1])) == 0;
+  }
 };
 
 }  // namespace tcpterm::wire
