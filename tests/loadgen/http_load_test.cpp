@@ -168,6 +168,12 @@ TEST(ResponseHead, ParsesStatusAndLength) {
   EXPECT_EQ(h.status, -1);
   ASSERT_TRUE(parse_response_head("HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", h));
   EXPECT_EQ(h.body_length, -1);
+  // Names match in any case; a name equal to it only under a naive `| 0x20`
+  // fold ('\r' | 0x20 == '-') does not.
+  ASSERT_TRUE(parse_response_head("HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 7\r\n\r\n", h));
+  EXPECT_EQ(h.body_length, 7);
+  ASSERT_TRUE(parse_response_head("HTTP/1.1 200 OK\r\nContent\rLength: 7\r\n\r\n", h));
+  EXPECT_EQ(h.body_length, -1);
 }
 
 TEST(LatencyHistogram, QuantilesWithinBucketError) {
