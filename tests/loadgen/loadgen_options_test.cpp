@@ -125,6 +125,18 @@ TEST(LoadgenOptions, CombinationChecks) {
   EXPECT_NE(check_loadgen_options(o), "");
 }
 
+TEST(LoadgenOptions, RingServerIsOneProcessSoHoldIsRefused) {
+  LoadgenOptions o;
+  ASSERT_TRUE(
+      parse_loadgen_args(
+          {"--config", "lg.yaml", "--server", "192.168.60.2", "--ring-server", "server.yaml"}, o)
+          .run);
+  EXPECT_EQ(o.ring_server_path, "server.yaml");
+  EXPECT_EQ(check_loadgen_options(o), "");
+  o.hold = true;  // a memif workaround: the server stops with us here
+  EXPECT_NE(check_loadgen_options(o).find("--hold"), std::string::npos);
+}
+
 constexpr const char* kConfig =
     "workers: [1]\n"
     "loadgen:\n"
