@@ -51,12 +51,18 @@ RingLink::RingLink(const std::string& first, const std::string& second, uint16_t
     rte_ring* const* second_tx = rings_.data() + queue_pairs;
     std::string first_name = first.substr(kRingPmdPrefix.size());
     std::string second_name = second.substr(kRingPmdPrefix.size());
-    if (rte_eth_from_rings(first_name.c_str(), second_tx, queue_pairs, first_tx, queue_pairs,
-                           static_cast<unsigned>(socket)) < 0 ||
-        rte_eth_from_rings(second_name.c_str(), first_tx, queue_pairs, second_tx, queue_pairs,
-                           static_cast<unsigned>(socket)) < 0)
+    int first_port = rte_eth_from_rings(first_name.c_str(), second_tx, queue_pairs, first_tx,
+                                        queue_pairs, static_cast<unsigned>(socket));
+    int second_port =
+        first_port < 0 ? -1
+                       : rte_eth_from_rings(second_name.c_str(), first_tx, queue_pairs, second_tx,
+                                            queue_pairs, static_cast<unsigned>(socket));
+    if (second_port < 0) {
+      int error = rte_errno;
+      if (first_port >= 0) rte_eth_dev_close(static_cast<uint16_t>(first_port));  // off our rings
       throw std::runtime_error("ring link " + first + " <-> " + second +
-                               ": rte_eth_from_rings failed: " + rte_strerror(rte_errno));
+                               ": rte_eth_from_rings failed: " + rte_strerror(error));
+    }
   } catch (...) {
     for (rte_ring* ring : rings_) rte_ring_free(ring);
     throw;
