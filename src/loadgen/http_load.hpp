@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "loadgen/latency_histogram.hpp"
+#include "loadgen/open_pacer.hpp"
 #include "table/flow_key.hpp"
 #include "tcp/conn_ref.hpp"
 #include "tcp/tcp_state.hpp"
@@ -38,16 +39,20 @@ struct LoadSettings {
   uint32_t max_header_bytes = 4096;
 };
 
-#define TCPTERM_LOAD_COUNTERS(X)                                      \
-  X(connections_opened) /* SYNs sent */                               \
-  X(requests_ok)        /* 200 with the whole body */                 \
-  X(connect_failed)     /* engine had no TCB or the tuple was busy */ \
-  X(refused)            /* RST to our SYN */                          \
-  X(reset)              /* RST after the handshake */                 \
-  X(timed_out)          /* retransmissions ran out */                 \
-  X(bad_status)         /* not 200 */                                 \
-  X(bad_response)       /* unparsable head or no Content-Length */    \
-  X(short_response)     /* closed before the whole body arrived */    \
+#define TCPTERM_LOAD_COUNTERS(X)                                        \
+  X(connections_opened) /* SYNs sent */                                 \
+  X(requests_ok)        /* 200 with the whole body */                   \
+  X(connect_failed)     /* engine had no TCB or the tuple was busy */   \
+  X(refused)            /* RST to our SYN */                            \
+  X(reset)              /* RST after the handshake */                   \
+  X(timed_out)          /* retransmits ran out (--fast: timeout) */     \
+  X(bad_status)         /* not 200 */                                   \
+  X(bad_response)       /* unparsable head or no Content-Length */      \
+  X(short_response)     /* closed before the whole body arrived */      \
+  X(response_split)     /* --fast: response not whole in one segment */ \
+  X(bad_ack)            /* --fast: acknowledges what we did not send */ \
+  X(bad_segment)        /* --fast: fits no rule of the state it met */  \
+  X(stray_segments)     /* --fast: for no connection (not an error) */  \
   X(response_bytes)
 
 struct LoadCounters {
@@ -67,7 +72,7 @@ struct LoadCounters {
   }
   uint64_t errors() const {
     return connect_failed + refused + reset + timed_out + bad_status + bad_response +
-           short_response;
+           short_response + response_split + bad_ack + bad_segment;
   }
 };
 
@@ -85,7 +90,10 @@ template <class EngineT>
 class HttpLoad {
  public:
   HttpLoad(EngineT& engine, const LoadSettings& settings, uint32_t max_connections)
-      : engine_(engine), settings_(settings), conns_(max_connections) {
+      : engine_(engine),
+        settings_(settings),
+        conns_(max_connections),
+        pacer_(settings.rate_per_second, settings.max_concurrency) {
     completed_.reserve(max_connections);  // no allocation on the fast path
     uint32_t span = static_cast<uint32_t>(settings.last_port - settings.first_port) + 1;
     port_ = static_cast<uint16_t>(settings.first_port + settings.start_offset % span);
@@ -94,18 +102,10 @@ class HttpLoad {
   /// Opens as many connections as the rate and the concurrency cap allow.
   void tick(uint64_t now_us) {
     close_completed();
-    if (last_tick_us_ == 0) last_tick_us_ = now_us;
-    uint64_t budget = settings_.max_concurrency > active_ ? settings_.max_concurrency - active_ : 0;
-    if (settings_.rate_per_second != 0) {
-      credit_ += static_cast<double>(now_us - last_tick_us_) *
-                 static_cast<double>(settings_.rate_per_second) / 1e6;
-      credit_ = std::min(credit_, static_cast<double>(settings_.max_concurrency));
-      budget = std::min<uint64_t>(budget, static_cast<uint64_t>(credit_));
-    }
-    last_tick_us_ = now_us;
+    uint64_t budget = pacer_.budget(now_us, active_);
     for (uint64_t i = 0; i < budget && !done_opening(); ++i) {
       if (!open_one(now_us)) break;
-      if (settings_.rate_per_second != 0) credit_ -= 1;
+      pacer_.opened();
     }
   }
 
@@ -258,12 +258,11 @@ class HttpLoad {
   std::vector<tcp::ConnRef> completed_;  // requests done since the last tick
   LoadCounters counters_;
   LatencyHistogram latency_;
+  OpenPacer pacer_;
   uint32_t active_ = 0;
   uint32_t source_index_ = 0;
   uint16_t port_ = 1024;
-  uint64_t last_tick_us_ = 0;
   uint64_t now_us_ = 0;
-  double credit_ = 0;
   bool stopping_ = false;
 };
 

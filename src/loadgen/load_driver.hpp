@@ -1,6 +1,7 @@
 // LoadDriver: one worker lcore's load generator, plugged into the Worker as
-// its ClientDriver. It runs an HttpLoad over the worker's own engine and/or
-// a SynFlood through the worker's port, and publishes a few live numbers in
+// its ClientDriver. It runs an HttpLoad over the worker's own engine, or a
+// FastHttpLoad (--fast: no engine, every TCP frame from the server taken in
+// on_frame), and/or a SynFlood through the worker's port, and publishes a few live numbers in
 // relaxed atomics for the control thread's per-second progress line (one
 // writer, read once a second: no locks). Everything else is read only after
 // the worker has stopped.
@@ -12,13 +13,15 @@
 
 #include "dataplane/client_driver.hpp"
 #include "dataplane/worker.hpp"
+#include "loadgen/fast_http_load.hpp"
 #include "loadgen/http_load.hpp"
 #include "loadgen/syn_flood.hpp"
 
 namespace tcpterm::loadgen {
 
 struct DriverSettings {
-  std::optional<LoadSettings> http;    // HTTP load, if any
+  std::optional<LoadSettings> http;      // HTTP load on the engine, if any
+  std::optional<FastLoadSettings> fast;  // or the engine-less --fast HTTP load
   std::optional<FloodSettings> flood;  // SYN flood, if any
   wire::IpAddress local_address;       // ours, for resolving the server first
   uint64_t wait_neighbour_us = 5'000'000;
@@ -47,10 +50,14 @@ class LoadDriver final : public dataplane::ClientDriver {
   const LiveStats& live() const { return live_; }
 
   // Read after the worker stopped.
-  LoadCounters load_counters() const { return http_ ? http_->counters() : LoadCounters{}; }
+  LoadCounters load_counters() const {
+    return http_ ? http_->counters() : fast_ ? fast_->counters() : LoadCounters{};
+  }
   FloodCounters flood_counters() const { return flood_ ? flood_->counters() : FloodCounters{}; }
-  const LatencyHistogram* latency() const { return http_ ? &http_->latency() : nullptr; }
-  uint32_t in_flight() const { return http_ ? http_->active() : 0; }
+  const LatencyHistogram* latency() const {
+    return http_ ? &http_->latency() : fast_ ? &fast_->latency() : nullptr;
+  }
+  uint32_t in_flight() const { return http_ ? http_->active() : fast_ ? fast_->active() : 0; }
   bool neighbour_failed() const { return neighbour_failed_; }
   uint64_t start_us() const { return start_us_; }  // first open; 0 if none
   uint64_t end_us() const { return end_us_; }      // when finished; 0 if not
@@ -58,8 +65,10 @@ class LoadDriver final : public dataplane::ClientDriver {
 
   // ---- ClientDriver ----
   void on_poll(uint64_t now_us) override;
-  bool wants_frames() const override { return flood_.has_value(); }
-  bool on_frame(const wire::ParseResult& r) override { return flood_->on_frame(r); }
+  bool wants_frames() const override { return flood_.has_value() || fast_.has_value(); }
+  bool on_frame(const wire::ParseResult& r) override {
+    return (fast_ && fast_->on_frame(r)) || (flood_ && flood_->on_frame(r));
+  }
   void on_connected(tcp::ConnRef c) override { http_->on_connected(c, 0); }
   size_t on_data(tcp::ConnRef c, std::span<const uint8_t> data) override {
     return http_->on_data(c, data);
@@ -69,11 +78,14 @@ class LoadDriver final : public dataplane::ClientDriver {
 
  private:
   bool finished() const;
+  bool load_finished() const;  // the HTTP load's part (true without one)
+  const wire::IpAddress& server_address() const;
   void publish();
 
   dataplane::Worker& worker_;
   DriverSettings settings_;
   std::optional<HttpLoad<Engine>> http_;
+  std::optional<FastHttpLoad<dataplane::Worker>> fast_;
   std::optional<SynFlood<dataplane::Worker>> flood_;
   LiveStats live_;
   std::atomic<bool> stop_requested_{false};

@@ -24,7 +24,7 @@ constexpr const char* kUsage =
     "source_ports: 1024-65535, ...); the command line wins.";
 
 /// Keys that are flags: in the config they take true or false.
-constexpr std::string_view kFlags[] = {"syn-flood", "quiet", "hold"};
+constexpr std::string_view kFlags[] = {"syn-flood", "fast", "quiet", "hold"};
 
 /// The text forms of the options that need converting after CLI11.
 struct TextOptions {
@@ -65,6 +65,14 @@ void define_options(CLI::App& app, LoadgenOptions& o, TextOptions& t) {
   });
   app.add_flag("--syn-flood", o.syn_flood,
                "send spoofed SYNs at --rate instead of HTTP load; count SYN-ACKs, answer none");
+  app.add_flag("--fast", o.fast,
+               "lightweight HTTP client without a TCP engine, for lossless links (memif, "
+               "net_ring) only: no retransmission, the response in one segment; measures the "
+               "server's ceiling (docs/loadgen.md)");
+  app.add_option("--fast-timeout", o.fast_timeout_s,
+                 "with --fast: seconds a connection may take before it is reset and counted "
+                 "timed_out (default 1)")
+      ->check(CLI::Range(0.001, 60.0));
   app.add_option("--background-flood", o.background_flood,
                  "also send this many spoofed SYNs per second beside the HTTP load");
   app.add_option("--flood-sources", t.flood_sources,
@@ -219,6 +227,10 @@ std::string check_loadgen_options(const LoadgenOptions& o) {
   if (!o.server) return "no server address: give --server or loadgen.server in the config";
   if (o.syn_flood && o.background_flood != 0)
     return "--syn-flood and --background-flood exclude each other (flood only, or load plus flood)";
+  if (o.fast && o.syn_flood)
+    return "--fast and --syn-flood exclude each other: --fast is a kind of HTTP load, "
+           "--syn-flood sends no HTTP load at all";
+  if (o.fast_timeout_s != 1 && !o.fast) return "--fast-timeout applies only with --fast";
   if (o.hold && !o.ring_server_path.empty())
     return "--hold is for a memif peer in another process; with --ring-server the server stops "
            "with us";

@@ -42,6 +42,8 @@ struct LoadgenOptions {
   std::string path = "/";
   std::string host = "tcpterm";
   bool syn_flood = false;         // flood only: spoofed SYNs, no HTTP load
+  bool fast = false;              // engine-less HTTP client for lossless links (FastHttpLoad)
+  double fast_timeout_s = 1;      // --fast: a connection not done by then is reset, timed_out
   uint64_t background_flood = 0;  // SYN/s sent beside the HTTP load
   AddressRange flood_sources{wire::IpAddress::v4(0xc6120000), 65536};  // 198.18.0.0/16
   std::string json_path;

@@ -125,7 +125,8 @@ uint64_t share(uint64_t total, size_t i, size_t n) {
 }
 
 DriverSettings driver_settings(const LoadgenOptions& o, const AddressRange& sources,
-                               const wire::IpAddress& local, size_t i, size_t n, uint64_t seed) {
+                               const wire::IpAddress& local, size_t i, size_t n, uint64_t seed,
+                               uint32_t isn_base) {
   DriverSettings d;
   d.local_address = local;
   d.wait_neighbour_us = static_cast<uint64_t>(o.wait_neighbour_s * 1e6);
@@ -150,7 +151,15 @@ DriverSettings driver_settings(const LoadgenOptions& o, const AddressRange& sour
     h.total_connections = o.connections == 0 ? 0 : share(o.connections, i, n);
     h.request =
         fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", o.path, o.host);
-    d.http = h;
+    if (o.fast) {
+      FastLoadSettings f;
+      f.load = h;
+      f.timeout_us = static_cast<uint32_t>(o.fast_timeout_s * 1e6);
+      f.isn_base = isn_base;
+      d.fast = f;
+    } else {
+      d.http = h;
+    }
   }
   if (o.syn_flood || o.background_flood != 0) {
     FloodSettings f;
@@ -333,18 +342,27 @@ int run(int argc, char** argv) {
                                             config.ports[i].kernel_side);
     std::vector<std::unique_ptr<LoadDriver>> drivers;
     uint64_t seed = (uint64_t{random()} << 32) | random();
+    // --fast ISNs start from the wall clock in microseconds: a later run's
+    // exceed an earlier run's on the same tuples (within 35 minutes), which
+    // a server still holding them in TIME-WAIT requires (fast_http_load.hpp).
+    auto isn_base = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
     for (size_t i = 0; i < lcores.size(); ++i) {
       drivers.push_back(std::make_unique<LoadDriver>(
           *dp.workers()[i],
-          driver_settings(options, sources, sources.first, i, lcores.size(), seed)));
+          driver_settings(options, sources, sources.first, i, lcores.size(), seed, isn_base)));
       dp.workers()[i]->set_client_driver(drivers.back().get());
     }
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     std::printf("tcpterm-loadgen: %s to %s:%u from %s (%u address%s), %zu worker%s\n",
-                options.syn_flood ? "SYN flood" : "HTTP load", options.server->to_string().c_str(),
-                options.server_port, sources.first.to_string().c_str(), sources.count,
-                sources.count == 1 ? "" : "es", lcores.size(), lcores.size() == 1 ? "" : "s");
+                options.syn_flood ? "SYN flood"
+                : options.fast    ? "HTTP load (--fast)"
+                                  : "HTTP load",
+                options.server->to_string().c_str(), options.server_port,
+                sources.first.to_string().c_str(), sources.count, sources.count == 1 ? "" : "es",
+                lcores.size(), lcores.size() == 1 ? "" : "s");
     if (server) {
       fmt::print(
           "tcpterm-loadgen: tcpterm's server on {} (lcores {}) and the load on {} (lcores {}), "

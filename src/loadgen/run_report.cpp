@@ -53,11 +53,15 @@ std::string format_report(const RunReport& r) {
     std::string kinds;
     r.load.for_each([&](const char* name, uint64_t value) {
       if (std::string_view(name) != "connections_opened" &&
-          std::string_view(name) != "requests_ok" && std::string_view(name) != "response_bytes")
+          std::string_view(name) != "requests_ok" && std::string_view(name) != "response_bytes" &&
+          std::string_view(name) != "stray_segments")
         kinds += fmt::format(" {} {}", name, value);
     });
     text += fmt::format("errors: {} ({:.4f} % of connections):{} unfinished {}\n", r.errors(),
                         100 * r.error_rate(), kinds, r.unfinished);
+    if (r.load.stray_segments != 0)
+      text += fmt::format("segments for no connection (--fast; not errors): {}\n",
+                          r.load.stray_segments);
   }
   if (r.flood) {
     text += fmt::format(

@@ -137,6 +137,30 @@ TEST(LoadgenOptions, RingServerIsOneProcessSoHoldIsRefused) {
   EXPECT_NE(check_loadgen_options(o).find("--hold"), std::string::npos);
 }
 
+TEST(LoadgenOptions, FastIsAnHttpLoadSoSynFloodIsRefused) {
+  LoadgenOptions o;
+  ASSERT_TRUE(parse_loadgen_args({"--config", "lg.yaml", "--server", "192.168.60.2", "--fast",
+                                  "--fast-timeout", "0.25", "--background-flood", "100"},
+                                 o)
+                  .run);
+  EXPECT_TRUE(o.fast);
+  EXPECT_DOUBLE_EQ(o.fast_timeout_s, 0.25);
+  EXPECT_EQ(check_loadgen_options(o), "");  // a background flood beside it is fine
+  o.background_flood = 0;
+  o.syn_flood = true;
+  EXPECT_NE(check_loadgen_options(o).find("--fast and --syn-flood"), std::string::npos);
+  o.syn_flood = false;
+  o.fast = false;  // a timeout for a mode not asked for
+  EXPECT_NE(check_loadgen_options(o).find("--fast-timeout"), std::string::npos);
+  LoadgenOptions refused;
+  EXPECT_EQ(parse_loadgen_args({"--config", "x.yaml", "--fast-timeout", "0"}, refused).exit_code,
+            2);
+  // A flag in the config's section too.
+  LoadgenOptions from_section;
+  EXPECT_EQ(apply_loadgen_section({{"fast", "true"}}, {}, "c.yaml", from_section), "");
+  EXPECT_TRUE(from_section.fast);
+}
+
 constexpr const char* kConfig =
     "workers: [1]\n"
     "loadgen:\n"
