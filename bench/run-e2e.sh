@@ -14,12 +14,16 @@
 # With --tap, the loadgen instead drives the Linux kernel's epoll server
 # (bench/linux/epoll_http_server, pinned to core 1) over net_tap in a
 # throwaway network namespace: the Linux side of the same measurement.
+# With --fast, the loadgen runs its engine-less client (tcpterm-loadgen
+# --fast, docs/loadgen.md) instead of a TCP engine per connection, so that
+# tcpterm's worker, not the loadgen, is the limit; for the lossless links
+# here (memif, net_ring), with --ring or without.
 # Every process runs under `timeout`; the load is bounded by --duration or
 # --connections. Builds the two executables first when they are missing.
 #
 # Usage: bench/run-e2e.sh [--build DIR] [--duration S] [--connections N]
 #                         [--concurrency C] [--rate R] [--nice N] [--ring | --tap]
-#                         [--perf]
+#                         [--fast] [--perf]
 #   --build        meson build dir (default build-bench; configured with
 #                  -Dbenchmarks=enabled if it does not exist)
 #   --duration     seconds of load (default 10, at most 60)
@@ -30,12 +34,13 @@
 #                  from being starved by builds on a shared machine)
 #   --ring         tcpterm's server inside the loadgen's process, over net_ring
 #   --tap          loadgen on net_tap against the kernel's epoll server
+#   --fast         the loadgen's engine-less client (tcpterm-loadgen --fast)
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0
+build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0 fast=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=$2; shift ;;
@@ -47,7 +52,8 @@ while [[ $# -gt 0 ]]; do
     --ring) mode=ring ;;
     --tap) mode=tap ;;
     --perf) perf=1 ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    --fast) fast=(--fast) ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -56,6 +62,9 @@ done
 [[ -n $concurrency ]] || concurrency=$([[ $mode == tap ]] && echo 256 || echo 1000)
 if (( duration < 1 || duration > 60 )); then
   echo "run-e2e.sh: --duration must be 1..60 s." >&2; exit 2
+fi
+if [[ $mode == tap && ${#fast[@]} -gt 0 ]]; then
+  echo "run-e2e.sh: --fast needs a lossless link (memif or --ring); net_tap to the kernel is not one." >&2; exit 2
 fi
 (( EUID == 0 )) || { echo "run-e2e.sh: run as root (DPDK vdevs, network namespaces)." >&2; exit 1; }
 
@@ -79,7 +88,8 @@ trap cleanup EXIT
 
 bound=(--duration "$duration")
 (( connections > 0 )) && bound=(--connections "$connections" --duration 60)
-load_args=(--concurrency "$concurrency" --rate "$rate" "${bound[@]}" --json "$tmp/result.json" --max-error-rate 0.001)
+load_args=(--concurrency "$concurrency" --rate "$rate" "${bound[@]}" --json "$tmp/result.json" --max-error-rate 0.001
+  "${fast[@]}")
 limit=$(( (connections > 0 ? 60 : duration) + 30 ))
 
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
