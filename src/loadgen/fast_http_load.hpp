@@ -81,7 +81,7 @@ class FastHttpLoad {
     uint32_t now = static_cast<uint32_t>(now_us);
     while (oldest_ != kNone && now - slots_[oldest_].start_us >= settings_.timeout_us) {
       uint32_t index = oldest_;
-      table::FlowKey key = key_of(index);
+      table::FlowKey key = key_of(index / port_span_, index % port_span_);
       fail(index, key, &LoadCounters::timed_out);
     }
   }
@@ -151,11 +151,11 @@ class FastHttpLoad {
     }
   }
 
-  table::FlowKey key_of(uint32_t index) const {
+  table::FlowKey key_of(uint32_t source_index, uint32_t port_offset) const {
     table::FlowKey key;
     key.local_address =
-        wire::IpAddress::v4(settings_.load.first_source.v4_host_order() + index / port_span_);
-    key.local_port = static_cast<uint16_t>(settings_.load.first_port + index % port_span_);
+        wire::IpAddress::v4(settings_.load.first_source.v4_host_order() + source_index);
+    key.local_port = static_cast<uint16_t>(settings_.load.first_port + port_offset);
     key.remote_address = settings_.load.server_address;
     key.remote_port = settings_.load.server_port;
     return key;
@@ -180,7 +180,8 @@ class FastHttpLoad {
   bool open_one(uint64_t now_us) {
     // Walk the (source address, source port) space, skipping tuples still busy.
     for (int attempt = 0; attempt < 64; ++attempt) {
-      uint32_t index = source_index_ * port_span_ + port_offset_;
+      uint32_t source_index = source_index_, port_offset = port_offset_;
+      uint32_t index = source_index * port_span_ + port_offset;
       advance_tuple();
       Slot& s = slots_[index];
       if (s.state != State::kFree) continue;
@@ -195,7 +196,7 @@ class FastHttpLoad {
       link_newest(index);
       ++active_;
       ++counters_.connections_opened;
-      emit(key_of(index), isn, tcp::SeqNum(0), wire::tcp_flag::kSyn);
+      emit(key_of(source_index, port_offset), isn, tcp::SeqNum(0), wire::tcp_flag::kSyn);
       return true;
     }
     return false;
