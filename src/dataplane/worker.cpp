@@ -30,6 +30,14 @@ struct Worker::PortQueue {
   PortQueue* uplink = nullptr;     // exception port: the main port its frames leave by
 };
 
+/// What the first stage of poll() learned of one received frame.
+struct Worker::Received {
+  bool parsed = false;  // one segment, our VLAN: `frame` holds its parse
+  wire::ParseResult frame;
+  bool hashed = false;     // kTcp: flow_hash is set
+  uint32_t flow_hash = 0;  // the flow's table hash (the NIC's or flow_hash)
+};
+
 namespace {
 
 std::span<uint8_t> mbuf_bytes(rte_mbuf* m) {
@@ -74,6 +82,7 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
       neighbours_(settings.neighbour_entries, settings.neighbour_reachable_us),
       apps_(settings.http),
       rx_mbufs_(settings.rx_burst),
+      received_(new Received[settings.rx_burst]),
       us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()) {
   ports_.reserve(ports.size() * 2);  // PortQueues point at each other
   for (const PortInfo& info : ports) {
@@ -149,34 +158,38 @@ void Worker::idle_backoff() {
   backoff_us_ = std::min<uint32_t>(backoff_us_ * 2, settings_.idle_sleep_us);
 }
 
+// Three stages per burst, so that the cache misses of different flows
+// overlap instead of queueing one after another: parse every frame and start
+// loading its flow-table bucket; then, with the buckets in, start loading
+// the TCBs and TIME-WAIT records they point at; then process the frames in
+// order. Without this, the bucket and TCB loads of each segment stalled the
+// worker in turn (bench/RESULTS.md, end to end: Engine::input's samples sat
+// on the bucket load).
 bool Worker::poll(PortQueue& port) {
   uint16_t n = rte_eth_rx_burst(port.info->port_id, queue_, rx_mbufs_.data(), settings_.rx_burst);
-  if (port.info->rss_hash_is_flow_hash && !port.uplink) {
-    // Start every flow-table bucket load of the burst before the first lookup,
-    // so their cache misses overlap (engine_bench BM_SynToSynAckBurst).
-    for (uint16_t i = 0; i < n; ++i) {
-      if (rx_mbufs_[i]->ol_flags & RTE_MBUF_F_RX_RSS_HASH) engine_->prefetch(rx_mbufs_[i]->hash.rss);
-    }
+  if (port.uplink) {
+    for (uint16_t i = 0; i < n; ++i) forward_from_kernel(port, rx_mbufs_[i]);
+    return n > 0;
   }
   for (uint16_t i = 0; i < n; ++i) {
     if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx_mbufs_[i + 1], void*));
-    if (port.uplink) {
-      forward_from_kernel(port, rx_mbufs_[i]);
-    } else {
-      handle_frame(port, rx_mbufs_[i]);
-    }
+    parse_received(port, rx_mbufs_[i], received_[i]);
+    if (received_[i].hashed) engine_->prefetch(received_[i].flow_hash);
   }
+  for (uint16_t i = 0; i < n; ++i) {
+    if (received_[i].hashed) engine_->prefetch_connection(received_[i].flow_hash);
+  }
+  for (uint16_t i = 0; i < n; ++i) handle_frame(port, rx_mbufs_[i], received_[i]);
   return n > 0;
 }
 
-void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
-  ++counters_.rx_packets;
-  counters_.rx_bytes += m->pkt_len;
-  if (m->nb_segs != 1) {  // no scatter is configured, so a chain is a misconfigured MTU
-    ++counters_.drops[static_cast<size_t>(wire::DropReason::kFrameTooShort)];
-    rte_pktmbuf_free(m);
-    return;
-  }
+// Stage one: parse. Frames that the checks in handle_frame turn away
+// (chained, another VLAN's) are left unparsed.
+void Worker::parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) const {
+  rx.parsed = rx.hashed = false;
+  if (m->nb_segs != 1) return;
+  std::span<const uint8_t> frame = mbuf_bytes(m);
+  if (frame_vlan(frame) != port.info->vlan_id) return;
   wire::ParseOptions options;
   options.local_mac = port.info->mac;
   if (port.info->rx_checksum_offload) {
@@ -185,14 +198,44 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
     options.l4_checksum_verified =
         (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
   }
+  rx.frame = wire::parse_frame(frame, options);
+  rx.parsed = true;
+  // A client driver that takes frames (the SYN flood, --fast) consumes its
+  // own before the engine sees them: hash those only when they reach it.
+  if (rx.frame.kind != wire::PacketKind::kTcp || client_wants_frames_) return;
+  rx.flow_hash = segment_hash(port, rx.frame, m);
+  rx.hashed = true;
+}
+
+uint32_t Worker::segment_hash(const PortQueue& port, const wire::ParseResult& r,
+                              const rte_mbuf* m) {
+  // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
+  if (port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
+    return m->hash.rss;
+  table::FlowKey key;
+  key.remote_address = r.source_ip;
+  key.local_address = r.destination_ip;
+  key.remote_port = r.source_port;
+  key.local_port = r.destination_port;
+  return table::flow_hash(key);
+}
+
+void Worker::handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx) {
+  ++counters_.rx_packets;
+  counters_.rx_bytes += m->pkt_len;
+  if (m->nb_segs != 1) {  // no scatter is configured, so a chain is a misconfigured MTU
+    ++counters_.drops[static_cast<size_t>(wire::DropReason::kFrameTooShort)];
+    rte_pktmbuf_free(m);
+    return;
+  }
   std::span<const uint8_t> frame = mbuf_bytes(m);
-  if (frame_vlan(frame) != port.info->vlan_id) {  // another VLAN's (or untagged) frame
+  if (!rx.parsed) {  // another VLAN's (or untagged) frame
     if (port.exception) return pass_to_kernel(port, m);
     ++counters_.drop_wrong_vlan;
     rte_pktmbuf_free(m);
     return;
   }
-  wire::ParseResult r = wire::parse_frame(frame, options);
+  const wire::ParseResult& r = rx.frame;
   bool for_kernel = false;  // not tcpterm's: the exception path may take it
   switch (r.kind) {
     case wire::PacketKind::kDrop:
@@ -223,7 +266,7 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m) {
     case wire::PacketKind::kTcp:
       if (client_wants_frames_ && client_->on_frame(r)) break;
       for_kernel = !is_ours(port, r.destination_ip);
-      if (!for_kernel) handle_tcp(port, r, m);
+      if (!for_kernel) handle_tcp(r, rx.hashed ? rx.flow_hash : segment_hash(port, r, m));
       break;
   }
   if (for_kernel && port.exception) return pass_to_kernel(port, m);
@@ -341,7 +384,7 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   return false;
 }
 
-void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m) {
+void Worker::handle_tcp(const wire::ParseResult& r, uint32_t flow_hash) {
   ++counters_.tcp_segments_in;
   neighbours_.learn(r.source_ip, r.source_mac, now_us_);
   tcp::Segment seg;
@@ -349,10 +392,7 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_m
   seg.key.local_address = r.destination_ip;
   seg.key.remote_port = r.source_port;
   seg.key.local_port = r.destination_port;
-  // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
-  seg.hash = port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
-                 ? m->hash.rss
-                 : table::flow_hash(seg.key);
+  seg.hash = flow_hash;
   seg.seq = tcp::SeqNum(r.sequence_number);
   seg.ack = tcp::SeqNum(r.acknowledgment_number);
   seg.flags = r.tcp_flags;

@@ -93,16 +93,20 @@ class Worker {
   struct PortQueue;
 
   uint64_t read_clock_us() const;
+  struct Received;
   bool poll(PortQueue& port);
   void idle_backoff();
-  void handle_frame(PortQueue& port, rte_mbuf* m);
+  void parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) const;
+  void handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx);
   static bool is_for_kernel(wire::DropReason reason);
   void pass_to_kernel(PortQueue& port, rte_mbuf* m);
   void forward_from_kernel(PortQueue& exception, rte_mbuf* m);
   bool handle_arp(PortQueue& port, const wire::ParseResult& r, std::span<const uint8_t> frame);
   void reply_echo_in_place(PortQueue& port, const wire::ParseResult& r, rte_mbuf* m);
   bool handle_solicitation(PortQueue& port, const wire::ParseResult& r);
-  void handle_tcp(PortQueue& port, const wire::ParseResult& r, const rte_mbuf* m);
+  static uint32_t segment_hash(const PortQueue& port, const wire::ParseResult& r,
+                               const rte_mbuf* m);
+  void handle_tcp(const wire::ParseResult& r, uint32_t flow_hash);
   void serve_commands();
   void take_snapshot(WorkerCommand& command) const;
 
@@ -129,6 +133,7 @@ class Worker {
   ClientDriver* client_ = nullptr;
   bool client_wants_frames_ = false;
   std::vector<rte_mbuf*> rx_mbufs_;
+  std::unique_ptr<Received[]> received_;  // poll()'s per-frame parse, one per rx_mbufs_ slot
   uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point
   uint64_t now_us_ = 0;
   uint32_t idle_streak_ = 0;  // consecutive empty polls

@@ -115,6 +115,20 @@ class FlowTable {
   /// whole burst, then look each packet up).
   void prefetch(uint32_t hash) const { __builtin_prefetch(&buckets_[hash & mask_], 0, 3); }
 
+  /// Calls on_candidate(index) for each entry of the home bucket whose
+  /// signature is `hash`, without comparing keys: the objects find() would
+  /// compare, so a burst can start loading them (call after prefetch(hash)
+  /// has had time to bring the bucket in). Entries that overflowed to later
+  /// buckets are not offered; find() still finds them.
+  template <class OnCandidate>
+  void for_each_candidate(uint32_t hash, const OnCandidate& on_candidate) const {
+    const Bucket& bucket = buckets_[hash & mask_];
+    for (uint32_t m = signature_matches(bucket, hash); m != 0; m &= m - 1) {
+      uint32_t index = bucket.index[__builtin_ctz(m)];
+      if (index != kEmpty) on_candidate(index);
+    }
+  }
+
   /// Number of entries.
   uint32_t size() const { return size_; }
   /// Maximum number of entries, fixed at construction.

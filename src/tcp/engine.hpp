@@ -70,6 +70,10 @@ class Engine {
   /// a segment with this hash reads first. Call it for a whole RX burst, then
   /// input() each segment: the cache misses overlap instead of queueing.
   void prefetch(uint32_t hash) const { table_.prefetch(hash); }
+  /// Burst processing, second stage: once prefetch(hash) has brought the
+  /// bucket in, starts loading the TCB or TIME-WAIT record input() will read
+  /// for this flow (its key first), so that miss overlaps too.
+  void prefetch_connection(uint32_t hash) const;
 
   // ---- active open ----
 

@@ -47,6 +47,22 @@ uint32_t Engine<Host>::lookup(const table::FlowKey& key, uint32_t hash) const {
 }
 
 template <class Host>
+void Engine<Host>::prefetch_connection(uint32_t hash) const {
+  const uint32_t max_tcbs = config_.max_connections;
+  table_.for_each_candidate(hash, [this, max_tcbs](uint32_t index) {
+    if (index >= max_tcbs) {
+      __builtin_prefetch(&time_waits_[index - max_tcbs], 0, 3);  // one line (64 B)
+      return;
+    }
+    // input() reads and writes the whole TCB: every line it spans.
+    const char* first = reinterpret_cast<const char*>(&tcbs_[index]);
+    for (size_t offset = 0; offset < sizeof(Tcb); offset += table::kCacheLineBytes)
+      __builtin_prefetch(first + offset, 1, 3);
+    __builtin_prefetch(first + sizeof(Tcb) - 1, 1, 3);
+  });
+}
+
+template <class Host>
 ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
   uint32_t index = tcbs_.allocate();
   if (index == table::ObjectPool<Tcb>::kNone) return kNoConn;

@@ -1,7 +1,8 @@
 // FlowTable: against std::unordered_map over a million random operations;
 // full-table refusal; a million insert/erase cycles at 50% occupancy leave it
 // as good as new (backward shift, no tombstones); equal hashes with different
-// keys; the probe bound under deliberate collisions; wrap-around at the end.
+// keys; the probe bound under deliberate collisions; wrap-around at the end;
+// the prefetch candidates of a hash.
 #include "table/flow_table.hpp"
 
 #include <gtest/gtest.h>
@@ -195,6 +196,30 @@ TEST(FlowTable, EqualHashesWithDifferentKeysAreTellApart) {
               i % 3 == 0 ? FlowTable::kNotFound : i);
   EXPECT_FALSE(table.erase(kSameHash + 1, 1)) << "an entry is erased by its own hash only";
   EXPECT_FALSE(table.erase(kSameHash, 3)) << "already erased";
+}
+
+TEST(FlowTable, OffersTheHomeBucketsEntriesWithTheSignatureAsCandidates) {
+  FlowTable table(1000);
+  const uint32_t buckets = table.bucket_count();
+  const uint32_t hash = 5;
+  const uint32_t neighbour = hash + buckets;  // same home bucket, other signature
+  ASSERT_TRUE(table.insert(hash, 10));
+  ASSERT_TRUE(table.insert(neighbour, 11));
+  ASSERT_TRUE(table.insert(hash, 12));
+  ASSERT_TRUE(table.insert(hash + 1, 13));  // the next bucket
+  std::vector<uint32_t> offered;
+  table.for_each_candidate(hash, [&](uint32_t index) { offered.push_back(index); });
+  EXPECT_EQ(offered, (std::vector<uint32_t>{10, 12}));
+  offered.clear();
+  table.for_each_candidate(neighbour, [&](uint32_t index) { offered.push_back(index); });
+  EXPECT_EQ(offered, (std::vector<uint32_t>{11}));
+  ASSERT_TRUE(table.erase(hash, 10));
+  offered.clear();
+  table.for_each_candidate(hash, [&](uint32_t index) { offered.push_back(index); });
+  EXPECT_EQ(offered, (std::vector<uint32_t>{12})) << "an erased entry is no candidate";
+  offered.clear();
+  table.for_each_candidate(hash + 2, [&](uint32_t index) { offered.push_back(index); });
+  EXPECT_TRUE(offered.empty());
 }
 
 TEST(FlowTable, CollidingFlowsAreBoundedToTheirProbeWindow) {
