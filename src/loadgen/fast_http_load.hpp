@@ -20,7 +20,7 @@
 // - the response must arrive in one segment (else `response_split`), with
 //   Content-Length equal to the body bytes present;
 // - no timestamps, SACK or window scale; a fixed 65535-byte window.
-// ISNs follow the clock (RFC 6528's M: 1 per microsecond, from a wall-clock
+// ISNs follow a clock like RFC 6528's M (1 per microsecond, from a wall-clock
 // base per run, so later runs start higher) and always exceed the tuple's
 // previous connection's final sequence: without timestamps, a server holding
 // that tuple in TIME-WAIT reopens it only for a SYN above its RCV.NXT
@@ -137,6 +137,7 @@ class FastHttpLoad {
     State state = State::kFree;
     bool used = false;  // isn is a previous connection's on this tuple
   };
+  static_assert(sizeof(Slot) == 28, "one slot per tuple: 1.7 MiB for one address's 64 k ports");
 
   tcp::SeqNum isn_of(const Slot& s) const { return tcp::SeqNum(s.isn); }
   /// Our next sequence number in the slot's state (what an RST must carry).
