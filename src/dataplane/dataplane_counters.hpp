@@ -37,7 +37,9 @@ namespace tcpterm::dataplane {
   X(drop_wrong_vlan)       /* frames of another 802.1Q VLAN than the port's */       \
   X(exception_to_kernel)   /* frames not for tcpterm passed to the exception tap */  \
   X(exception_from_kernel) /* frames from the exception tap sent out the port */     \
-  X(idle_polls)            /* loop iterations that received nothing */
+  X(idle_polls)            /* loop iterations that received nothing */               \
+  X(poll_cycles)           /* TSC cycles in the poll loop */                         \
+  X(busy_cycles)           /* of which in iterations that received frames */
 
 struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
 #define TCPTERM_DECLARE_COUNTER(name) uint64_t name = 0;

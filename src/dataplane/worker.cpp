@@ -125,19 +125,33 @@ bool Worker::neighbour_ready(const wire::IpAddress& local, const wire::IpAddress
 // Microseconds from the TSC by a 32.32 fixed-point multiply: no division
 // in the loop. Rounding the factor costs about 1 ppm at GHz TSC rates.
 uint64_t Worker::read_clock_us() const {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(rte_rdtsc()) * us_per_tsc_q32_) >>
-                               32);
+  return tsc_to_us(rte_rdtsc());
+}
+
+uint64_t Worker::tsc_to_us(uint64_t tsc) const {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(tsc) * us_per_tsc_q32_) >> 32);
 }
 
 void Worker::run() {
+  uint64_t previous_tsc = rte_rdtsc();
+  bool previous_busy = false;
   while (!stop_.load(std::memory_order_relaxed)) {
-    now_us_ = read_clock_us();
+    // One TSC read per iteration gives the clock and the load: the iteration
+    // that just ended counts as busy when it received frames, so
+    // busy_cycles / poll_cycles is the share of the core spent on traffic
+    // (a busy-polling lcore is always at 100 % CPU to the OS).
+    uint64_t tsc = rte_rdtsc();
+    now_us_ = tsc_to_us(tsc);
+    counters_.poll_cycles += tsc - previous_tsc;
+    if (previous_busy) counters_.busy_cycles += tsc - previous_tsc;
+    previous_tsc = tsc;
     bool busy = client_ != nullptr;  // a client never idles: it sends on its own
     if (client_) client_->on_poll(now_us_);
     for (PortQueue& port : ports_) busy |= poll(port);
     engine_->advance(now_us_);
     for (PortQueue& port : ports_) flush(port);
     serve_commands();
+    previous_busy = busy;
     if (busy) {
       idle_streak_ = 0;
       backoff_us_ = 1;

@@ -93,6 +93,7 @@ class Worker {
   struct PortQueue;
 
   uint64_t read_clock_us() const;
+  uint64_t tsc_to_us(uint64_t tsc) const;
   struct Received;
   bool poll(PortQueue& port);
   void idle_backoff();

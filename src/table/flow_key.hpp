@@ -1,5 +1,5 @@
 // FlowKey: the TCP 4-tuple from tcpterm's point of view (local = the address
-// the peer sent to). 36 bytes, compared with memcmp; ports in host order.
+// the peer sent to). 36 packed bytes, compared word by word; ports in host order.
 #pragma once
 
 #include <cstddef>
@@ -17,11 +17,23 @@ struct FlowKey {
   uint16_t local_port = 0;
 
   bool is_v4() const { return local_address.is_v4(); }
+  /// Every lookup hit compares keys: four 64-bit and one 32-bit word, OR-ed,
+  /// one branch (a 36-byte memcmp was a libc call per lookup).
   friend bool operator==(const FlowKey& a, const FlowKey& b) {
-    return std::memcmp(&a, &b, sizeof(FlowKey)) == 0;
+    uint64_t a_words[4];
+    uint64_t b_words[4];
+    uint32_t a_ports;
+    uint32_t b_ports;
+    std::memcpy(a_words, &a, 32);
+    std::memcpy(b_words, &b, 32);
+    std::memcpy(&a_ports, reinterpret_cast<const uint8_t*>(&a) + 32, 4);
+    std::memcpy(&b_ports, reinterpret_cast<const uint8_t*>(&b) + 32, 4);
+    return ((a_words[0] ^ b_words[0]) | (a_words[1] ^ b_words[1]) | (a_words[2] ^ b_words[2]) |
+            (a_words[3] ^ b_words[3]) | (a_ports ^ b_ports)) == 0;
   }
 };
-static_assert(sizeof(FlowKey) == 36, "FlowKey must stay packed for memcmp");
+static_assert(sizeof(FlowKey) == 36 && offsetof(FlowKey, remote_port) == 32,
+              "FlowKey must stay packed: operator== compares its bytes");
 
 /// Writes the tuple as keyed-hash input (ISNs, SYN cookies) to `out` (room
 /// for sizeof(FlowKey) bytes) and returns its length: 12 bytes when both addresses are IPv4

@@ -1,7 +1,8 @@
 // flow_hash: the table-driven hash equals the bit-by-bit reference Toeplitz on
 // random IPv4 and IPv6 flows, and both reproduce the Microsoft RSS
 // verification suite ("Verifying the RSS Hash Calculation") for the default key;
-// write_hash_input gives the compact keyed-hash input of ISNs and cookies.
+// write_hash_input gives the compact keyed-hash input of ISNs and cookies;
+// FlowKey equality sees every byte.
 #include "table/flow_hash.hpp"
 
 #include <gtest/gtest.h>
@@ -169,6 +170,19 @@ TEST(WriteHashInput, EachFieldChangesTheInput) {
     ASSERT_EQ(write_hash_input(other, b), n);
     EXPECT_NE(std::memcmp(a, b, n), 0);
   }
+}
+
+TEST(FlowKey, EqualOnlyWhenEveryByteOfEveryFieldIs) {
+  const FlowKey base = flow("2001:db8::1", 1000, "2001:db8::2", 80);
+  EXPECT_TRUE(base == flow("2001:db8::1", 1000, "2001:db8::2", 80));
+  // A one-bit difference in each byte of the key, one at a time.
+  for (size_t byte = 0; byte < sizeof(FlowKey); ++byte) {
+    FlowKey other = base;
+    reinterpret_cast<uint8_t*>(&other)[byte] ^= 0x10;
+    EXPECT_FALSE(base == other) << "byte " << byte;
+    EXPECT_FALSE(other == base) << "byte " << byte;
+  }
+  EXPECT_FALSE(flow("192.0.2.1", 1000, "10.7.0.2", 80) == flow("192.0.2.1", 80, "10.7.0.2", 1000));
 }
 
 }  // namespace

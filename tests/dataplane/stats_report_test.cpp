@@ -1,0 +1,33 @@
+// The final report: non-zero counters by group, and the workers' busy share
+// of their poll loops (busy_cycles / poll_cycles) once they have polled.
+#include "control/stats_report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tcpterm::control {
+namespace {
+
+TEST(FormatTotals, ListsNonZeroCountersAndTheBusyShare) {
+  dataplane::DataplaneTotals totals;
+  totals.dataplane.rx_packets = 7;
+  totals.dataplane.poll_cycles = 2000;
+  totals.dataplane.busy_cycles = 500;
+  totals.engine.passive_opens = 3;
+  std::string text = format_totals(totals);
+  EXPECT_NE(text.find("dataplane:\n  rx_packets                   7\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  poll_cycles                  2000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  busy                         25.0 % of the poll loops' time"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tcp engine:\n  passive_opens                3\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("tx_packets"), std::string::npos) << "zero counters are left out";
+}
+
+TEST(FormatTotals, NoBusyShareBeforeAnyPolling) {
+  dataplane::DataplaneTotals totals;
+  EXPECT_EQ(format_totals(totals).find("busy"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tcpterm::control
