@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace tcpterm::wire {
 
@@ -37,7 +38,18 @@ struct MacAddress {
   /// Lower-case colon-separated text.
   std::string to_string() const;
 
-  friend constexpr bool operator==(const MacAddress&, const MacAddress&) = default;
+  /// One 32-bit and one 16-bit compare: the defaulted form became a memcmp
+  /// call, and the parser compares MACs on every frame.
+  friend constexpr bool operator==(const MacAddress& a, const MacAddress& b) {
+    if (std::is_constant_evaluated()) return a.bytes == b.bytes;
+    uint32_t a_high, b_high;
+    uint16_t a_low, b_low;
+    std::memcpy(&a_high, a.bytes.data(), 4);
+    std::memcpy(&b_high, b.bytes.data(), 4);
+    std::memcpy(&a_low, a.bytes.data() + 4, 2);
+    std::memcpy(&b_low, b.bytes.data() + 4, 2);
+    return ((a_high ^ b_high) | static_cast<uint32_t>(a_low ^ b_low)) == 0;
+  }
 };
 
 }  // namespace tcpterm::wire

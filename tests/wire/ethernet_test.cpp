@@ -1,4 +1,4 @@
-// MacAddress text and class tests; EthernetView on untagged, 802.1Q-tagged,
+// MacAddress text, class and equality tests; EthernetView on untagged, 802.1Q-tagged,
 // stacked-tag and truncated frames; the header writer against scapy bytes.
 #include "wire/ethernet.hpp"
 
@@ -30,6 +30,20 @@ TEST(MacAddress, ClassifiesBroadcastMulticastAndZero) {
   EXPECT_FALSE(MacAddress::parse("33:33:ff:00:00:02")->is_broadcast());
   EXPECT_FALSE(MacAddress::parse("02:00:00:00:00:01")->is_multicast());
   EXPECT_TRUE(MacAddress{}.is_zero());
+}
+
+TEST(MacAddress, EqualOnlyWhenAllSixBytesAre) {
+  const MacAddress base = *MacAddress::parse("02:00:0a:bc:00:01");
+  EXPECT_TRUE(base == *MacAddress::parse("02:00:0a:bc:00:01"));
+  for (size_t byte = 0; byte < 6; ++byte) {
+    MacAddress other = base;
+    other.bytes[byte] ^= 0x80;
+    EXPECT_FALSE(base == other) << "byte " << byte;
+    EXPECT_TRUE(base != other) << "byte " << byte;
+  }
+  EXPECT_FALSE(MacAddress::parse("00:00:00:00:00:01")->is_zero());
+  EXPECT_FALSE(MacAddress::parse("01:00:00:00:00:00")->is_zero());
+  static_assert(MacAddress::broadcast() == MacAddress::broadcast(), "usable at compile time");
 }
 
 TEST(EthernetView, ReadsAnUntaggedFrame) {
