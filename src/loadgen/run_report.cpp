@@ -77,6 +77,11 @@ std::string format_report(const RunReport& r) {
       "engine retransmits {}, rst_in {}, rst_out {}\n",
       d.tx_packets, d.rx_packets, d.tx_no_neighbour, d.tx_ring_full, d.tx_no_mbuf, e.retransmits,
       e.rst_in, e.rst_out);
+  if (d.poll_cycles != 0) {
+    text += fmt::format(
+        "loadgen workers: {:.1f} % of their poll loops' time in iterations that received frames\n",
+        100.0 * static_cast<double>(d.busy_cycles) / static_cast<double>(d.poll_cycles));
+  }
   if (r.server) {
     const auto& se = r.server->engine;
     const auto& sd = r.server->dataplane;

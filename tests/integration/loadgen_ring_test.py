@@ -3,7 +3,8 @@
 process, joined by a net_ring link (configs/loadgen-ring.yaml with
 --ring-server configs/ring-server.yaml). 2000 short HTTP connections all
 succeed with no error, the server side's counters agree (2000 passive opens,
-2000 normal closes), no RST either way, and the process exits 0 on its own.
+2000 normal closes), no RST either way, both workers' busy shares are
+counted and printed, and the process exits 0 on its own.
 Skips only when the DPDK EAL cannot start here."""
 import harness
 from harness import check
@@ -27,6 +28,13 @@ def test(ctx):
         check(server[name] == want, f"server {name} {server[name]}, expected {want}")
     check("server side (tcpterm, same process): 2000 passive opens, 2000 closed normally" in run.output,
           f"the text report lacks the server side's totals; output:\n{run.output}")
+    # Both workers account their poll loops: busy (iterations that received
+    # frames) is a real part of the loop's cycles, and both reports show it.
+    for side, dataplane in (("loadgen", results["dataplane"]), ("server", results["server"]["dataplane"])):
+        poll, busy = dataplane.get("poll_cycles", 0), dataplane.get("busy_cycles", 0)
+        check(0 < busy < poll, f"{side}: busy_cycles {busy} not within poll_cycles {poll}")
+    check("loadgen workers: " in run.output and "% of the poll loops' time (busy_cycles" in run.output,
+          f"the text report lacks the busy shares; output:\n{run.output}")
 
 
 harness.main(test)
