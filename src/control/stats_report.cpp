@@ -12,11 +12,9 @@ std::string format_totals(const dataplane::DataplaneTotals& totals) {
   };
   out += "dataplane:\n";
   totals.dataplane.for_each(line);
-  const dataplane::DataplaneCounters& d = totals.dataplane;
-  if (d.poll_cycles != 0) {
-    out += fmt::format(
-        "  {:<28} {:.1f} % of the poll loops' time (busy_cycles / poll_cycles)\n", "busy",
-        100.0 * static_cast<double>(d.busy_cycles) / static_cast<double>(d.poll_cycles));
+  if (totals.dataplane.poll_cycles != 0) {
+    out += fmt::format("  {:<28} {:.1f} % of the poll loops' time (busy_cycles / poll_cycles)\n",
+                       "busy", totals.dataplane.busy_percent());
   }
   out += "tcp engine:\n";
   totals.engine.for_each(line);

@@ -55,6 +55,13 @@ struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
 #undef TCPTERM_VISIT_COUNTER
     for (size_t i = 1; i < drops.size(); ++i) f(drop_names()[i], drops[i]);
   }
+  /// Share of the poll loops' time spent in iterations that received frames,
+  /// in percent (busy_cycles / poll_cycles); 0 before any polling.
+  double busy_percent() const {
+    return poll_cycles == 0
+               ? 0.0
+               : 100.0 * static_cast<double>(busy_cycles) / static_cast<double>(poll_cycles);
+  }
   /// Adds every counter of `other` into this one (for summing lcores).
   void add(const DataplaneCounters& other) {
 #define TCPTERM_ADD_COUNTER(name) name += other.name;

@@ -35,6 +35,7 @@
 
 #include "loadgen/http_load.hpp"
 #include "loadgen/open_pacer.hpp"
+#include "loadgen/tuple_walk.hpp"
 #include "table/flow_key.hpp"
 #include "tcp/segment.hpp"
 #include "tcp/seq.hpp"
@@ -60,9 +61,9 @@ class FastHttpLoad {
         port_span_(static_cast<uint32_t>(settings.load.last_port - settings.load.first_port) + 1),
         request_length_(static_cast<uint32_t>(settings.load.request.size())),
         slots_(static_cast<size_t>(port_span_) * settings.load.source_count),
-        pacer_(settings.load.rate_per_second, settings.load.max_concurrency) {
-    port_offset_ = settings.load.start_offset % port_span_;
-  }
+        pacer_(settings.load.rate_per_second, settings.load.max_concurrency),
+        walk_(settings.load.source_count, settings.load.first_port, settings.load.last_port,
+              settings.load.start_offset) {}
 
   /// Reclaims timed-out connections, then opens as many as the rate, the
   /// concurrency cap and the free tuples allow.
@@ -181,9 +182,9 @@ class FastHttpLoad {
   bool open_one(uint64_t now_us) {
     // Walk the (source address, source port) space, skipping tuples still busy.
     for (int attempt = 0; attempt < 64; ++attempt) {
-      uint32_t source_index = source_index_, port_offset = port_offset_;
+      uint32_t source_index = walk_.source_index(), port_offset = walk_.port_offset();
       uint32_t index = source_index * port_span_ + port_offset;
-      advance_tuple();
+      walk_.advance();
       Slot& s = slots_[index];
       if (s.state != State::kFree) continue;
       // RFC 1122 4.2.2.13: above the previous incarnation's FIN + 1 (the
@@ -201,11 +202,6 @@ class FastHttpLoad {
       return true;
     }
     return false;
-  }
-  void advance_tuple() {
-    if (++source_index_ < settings_.load.source_count) return;
-    source_index_ = 0;
-    if (++port_offset_ == port_span_) port_offset_ = 0;
   }
   uint32_t isn_offset(uint64_t now_us) {
     if (!isn_offset_set_) {
@@ -333,9 +329,8 @@ class FastHttpLoad {
   LoadCounters counters_;
   LatencyHistogram latency_;
   OpenPacer pacer_;
+  TupleWalk walk_;
   uint32_t active_ = 0;
-  uint32_t source_index_ = 0;
-  uint32_t port_offset_ = 0;
   uint32_t isn_offset_ = 0;
   bool isn_offset_set_ = false;
   uint64_t now_us_ = 0;

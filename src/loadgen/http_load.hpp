@@ -17,6 +17,7 @@
 
 #include "loadgen/latency_histogram.hpp"
 #include "loadgen/open_pacer.hpp"
+#include "loadgen/tuple_walk.hpp"
 #include "table/flow_key.hpp"
 #include "tcp/conn_ref.hpp"
 #include "tcp/tcp_state.hpp"
@@ -93,10 +94,10 @@ class HttpLoad {
       : engine_(engine),
         settings_(settings),
         conns_(max_connections),
-        pacer_(settings.rate_per_second, settings.max_concurrency) {
+        pacer_(settings.rate_per_second, settings.max_concurrency),
+        walk_(settings.source_count, settings.first_port, settings.last_port,
+              settings.start_offset) {
     completed_.reserve(max_connections);  // no allocation on the fast path
-    uint32_t span = static_cast<uint32_t>(settings.last_port - settings.first_port) + 1;
-    port_ = static_cast<uint16_t>(settings.first_port + settings.start_offset % span);
   }
 
   /// Opens as many connections as the rate and the concurrency cap allow.
@@ -232,9 +233,9 @@ class HttpLoad {
       key.remote_address = settings_.server_address;
       key.remote_port = settings_.server_port;
       key.local_address =
-          wire::IpAddress::v4(settings_.first_source.v4_host_order() + source_index_);
-      key.local_port = port_;
-      advance_tuple();
+          wire::IpAddress::v4(settings_.first_source.v4_host_order() + walk_.source_index());
+      key.local_port = walk_.port();
+      walk_.advance();
       tcp::ConnRef c = engine_.connect(key, settings_.app_id, now_us);
       if (c != tcp::kNoConn) {
         conns_[c] = Conn{now_us, 0, false, false, false, false};
@@ -246,11 +247,6 @@ class HttpLoad {
     ++counters_.connect_failed;
     return false;
   }
-  void advance_tuple() {
-    if (++source_index_ < settings_.source_count) return;
-    source_index_ = 0;
-    port_ = port_ >= settings_.last_port ? settings_.first_port : static_cast<uint16_t>(port_ + 1);
-  }
 
   EngineT& engine_;
   LoadSettings settings_;
@@ -259,9 +255,8 @@ class HttpLoad {
   LoadCounters counters_;
   LatencyHistogram latency_;
   OpenPacer pacer_;
+  TupleWalk walk_;
   uint32_t active_ = 0;
-  uint32_t source_index_ = 0;
-  uint16_t port_ = 1024;
   uint64_t now_us_ = 0;
   bool stopping_ = false;
 };

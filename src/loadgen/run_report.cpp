@@ -80,7 +80,7 @@ std::string format_report(const RunReport& r) {
   if (d.poll_cycles != 0) {
     text += fmt::format(
         "loadgen workers: {:.1f} % of their poll loops' time in iterations that received frames\n",
-        100.0 * static_cast<double>(d.busy_cycles) / static_cast<double>(d.poll_cycles));
+        d.busy_percent());
   }
   if (r.server) {
     const auto& se = r.server->engine;
