@@ -1,21 +1,16 @@
-// RFC 1071 sum with 64-bit accumulation: eight bytes per add with an
-// end-around carry, unrolled by four. The one's complement sum of 64-bit words
-// folds to the same 16-bit sum because 2^16 == 1 (mod 0xffff).
+// RFC 1071 sum as plain 64-bit additions of native-order 32-bit words, in
+// four independent accumulators. No end-around carry is needed: 2^32 and 2^16
+// are both 1 (mod 0xffff), so the plain sum folds to the same 16-bit one's
+// complement sum, and 64 bits hold 2^32 such words without overflow. (The
+// carry chain of 64-bit adds serialised every add; bench/RESULTS.md.)
 #include "wire/checksum.hpp"
 
 #include <bit>
 #include <cstring>
 
-#include "wire/byte_order.hpp"
-
 namespace tcpterm::wire {
 
 namespace {
-
-inline uint64_t add_with_carry(uint64_t sum, uint64_t value) {
-  sum += value;
-  return sum + (sum < value ? 1 : 0);
-}
 
 template <class Word>
 inline Word load_native(const uint8_t* p) {
@@ -24,40 +19,56 @@ inline Word load_native(const uint8_t* p) {
   return w;
 }
 
+/// The native-order value of a 16-bit field holding `value` big-endian: what
+/// load_native<uint16_t> would read back from store_be16(value).
+inline uint64_t native_of_be16(uint16_t value) {
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap16(value);
+  return value;
+}
+
+inline uint64_t native_of_be32(uint32_t value) {
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap32(value);
+  return value;
+}
+
 }  // namespace
 
 uint64_t checksum_accumulate(std::span<const uint8_t> bytes, uint64_t sum) {
   const uint8_t* p = bytes.data();
   size_t n = bytes.size();
-  while (n >= 32) {
-    sum = add_with_carry(sum, load_native<uint64_t>(p));
-    sum = add_with_carry(sum, load_native<uint64_t>(p + 8));
-    sum = add_with_carry(sum, load_native<uint64_t>(p + 16));
-    sum = add_with_carry(sum, load_native<uint64_t>(p + 24));
-    p += 32;
-    n -= 32;
+  // A caller's sum may use all 64 bits; folding it to 33 leaves the headroom.
+  uint64_t a = (sum & 0xffffffffu) + (sum >> 32);
+  uint64_t b = 0, c = 0, d = 0;
+  while (n >= 16) {
+    a += load_native<uint32_t>(p);
+    b += load_native<uint32_t>(p + 4);
+    c += load_native<uint32_t>(p + 8);
+    d += load_native<uint32_t>(p + 12);
+    p += 16;
+    n -= 16;
   }
-  while (n >= 8) {
-    sum = add_with_carry(sum, load_native<uint64_t>(p));
+  if (n >= 8) {
+    a += load_native<uint32_t>(p);
+    b += load_native<uint32_t>(p + 4);
     p += 8;
     n -= 8;
   }
   if (n >= 4) {
-    sum = add_with_carry(sum, load_native<uint32_t>(p));
+    c += load_native<uint32_t>(p);
     p += 4;
     n -= 4;
   }
   if (n >= 2) {
-    sum = add_with_carry(sum, load_native<uint16_t>(p));
+    d += load_native<uint16_t>(p);
     p += 2;
     n -= 2;
   }
   if (n == 1) {
     // RFC 1071 4.1: pad the odd byte with a zero byte.
     const uint8_t padded[2] = {p[0], 0};
-    sum = add_with_carry(sum, load_native<uint16_t>(padded));
+    a += load_native<uint16_t>(padded);
   }
-  return sum;
+  return a + b + c + d;
 }
 
 uint16_t checksum_fold(uint64_t sum) {
@@ -80,28 +91,21 @@ bool internet_checksum_ok(std::span<const uint8_t> bytes) {
   return checksum_fold(checksum_accumulate(bytes)) == 0xffff;
 }
 
+// The pseudo-headers are summed from their fields, not laid out in a buffer
+// first: storing the fields and loading them back as words stalled on store
+// forwarding and cost more than the sum itself.
 uint64_t ipv4_pseudo_header_sum(const uint8_t* source, const uint8_t* destination,
                                 uint8_t protocol, uint16_t l4_length) {
-  uint8_t header[12];
-  std::memcpy(header, source, 4);
-  std::memcpy(header + 4, destination, 4);
-  header[8] = 0;
-  header[9] = protocol;
-  store_be16(header + 10, l4_length);
-  return checksum_accumulate(header);
+  return uint64_t{load_native<uint32_t>(source)} + load_native<uint32_t>(destination) +
+         native_of_be16(protocol) + native_of_be16(l4_length);
 }
 
 uint64_t ipv6_pseudo_header_sum(const uint8_t* source, const uint8_t* destination,
                                 uint8_t next_header, uint32_t l4_length) {
-  uint8_t header[40];
-  std::memcpy(header, source, 16);
-  std::memcpy(header + 16, destination, 16);
-  store_be32(header + 32, l4_length);
-  header[36] = 0;
-  header[37] = 0;
-  header[38] = 0;
-  header[39] = next_header;
-  return checksum_accumulate(header);
+  uint64_t sum = native_of_be32(l4_length) + native_of_be32(next_header);
+  for (int i = 0; i < 16; i += 4)
+    sum += uint64_t{load_native<uint32_t>(source + i)} + load_native<uint32_t>(destination + i);
+  return sum;
 }
 
 uint16_t l4_checksum(uint64_t pseudo_header_sum, std::span<const uint8_t> l4_bytes) {

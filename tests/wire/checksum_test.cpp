@@ -1,10 +1,12 @@
 // RFC 1071 checksum against a naive word-by-word reference on random data of
-// every length 0..2000 at every alignment, the RFC's own example, and the
-// RFC 1624 incremental update against recomputation.
+// every length 0..2000 at every alignment, the RFC's own example, the
+// pseudo-header sums against the sums of their bytes, and the RFC 1624
+// incremental update against recomputation.
 #include "wire/checksum.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -70,6 +72,61 @@ TEST(Checksum, PiecewiseAccumulationWithEvenPiecesEqualsWhole) {
   const std::span<const uint8_t> all(data);
   const uint64_t pieces = checksum_accumulate(all.subspan(100), checksum_accumulate(all.first(100)));
   EXPECT_EQ(static_cast<uint16_t>(~checksum_fold(pieces)), internet_checksum(all));
+}
+
+TEST(Checksum, AnyIncomingSumFoldsLikeItsValue) {
+  // A caller may pass a running sum that uses all 64 bits.
+  std::mt19937_64 random(3);
+  std::vector<uint8_t> data(97);
+  for (auto& byte : data) byte = static_cast<uint8_t>(random());
+  for (const uint64_t start :
+       {uint64_t{0}, ~uint64_t{0}, uint64_t{0xffffffff00000000}, uint64_t{random()}}) {
+    // 2^16 == 1 (mod 0xffff): the sum's value mod 0xffff is what counts.
+    const uint64_t reduced = start % 0xffff;
+    EXPECT_EQ(checksum_fold(checksum_accumulate(data, start)),
+              checksum_fold(checksum_accumulate(data, reduced)))
+        << start;
+  }
+}
+
+/// The pseudo-headers laid out as bytes (RFC 9293 3.1, RFC 8200 8.1).
+uint64_t ipv4_pseudo_header_bytes_sum(const uint8_t* source, const uint8_t* destination,
+                                      uint8_t protocol, uint16_t length) {
+  uint8_t header[12] = {};
+  std::memcpy(header, source, 4);
+  std::memcpy(header + 4, destination, 4);
+  header[9] = protocol;
+  store_be16(header + 10, length);
+  return checksum_accumulate(header);
+}
+
+uint64_t ipv6_pseudo_header_bytes_sum(const uint8_t* source, const uint8_t* destination,
+                                      uint8_t next_header, uint32_t length) {
+  uint8_t header[40] = {};
+  std::memcpy(header, source, 16);
+  std::memcpy(header + 16, destination, 16);
+  store_be32(header + 32, length);
+  header[39] = next_header;
+  return checksum_accumulate(header);
+}
+
+TEST(Checksum, PseudoHeaderSumsEqualTheSumOfTheirBytes) {
+  std::mt19937 random(11);
+  uint8_t addresses[32];
+  for (int round = 0; round < 10000; ++round) {
+    for (auto& byte : addresses) byte = static_cast<uint8_t>(random());
+    const auto protocol = static_cast<uint8_t>(round % 3 == 0 ? 0xff : random());
+    const auto length = static_cast<uint32_t>(round % 3 == 1 ? 0xffffffff : random());
+    ASSERT_EQ(checksum_fold(ipv4_pseudo_header_sum(addresses, addresses + 4, protocol,
+                                                   static_cast<uint16_t>(length))),
+              checksum_fold(ipv4_pseudo_header_bytes_sum(addresses, addresses + 4, protocol,
+                                                         static_cast<uint16_t>(length))))
+        << "round " << round;
+    ASSERT_EQ(
+        checksum_fold(ipv6_pseudo_header_sum(addresses, addresses + 16, protocol, length)),
+        checksum_fold(ipv6_pseudo_header_bytes_sum(addresses, addresses + 16, protocol, length)))
+        << "round " << round;
+  }
 }
 
 TEST(Checksum, VerifiesTheReferenceFramesHeaderAndTcpChecksums) {
