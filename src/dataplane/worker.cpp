@@ -213,7 +213,7 @@ void Worker::parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) co
     options.l4_checksum_verified =
         (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
   }
-  rx.frame = wire::parse_frame(frame, options);
+  wire::parse_frame(frame, options, rx.frame);
   rx.parsed = true;
   // A client driver that takes frames (the SYN flood, --fast) consumes its
   // own before the engine sees them: hash those only when they reach it.

@@ -76,8 +76,16 @@ struct ParseResult {
   bool dropped() const { return kind == PacketKind::kDrop; }
 };
 
-/// Parses `frame`. On success `kind` says what it is and the fields for that
-/// kind are set; on failure `kind` is kDrop and `drop_reason` says why.
-ParseResult parse_frame(std::span<const uint8_t> frame, const ParseOptions& options);
+/// Parses `frame` into `result` (all of it rewritten). On success `kind` says
+/// what it is and the fields for that kind are set; on failure `kind` is
+/// kDrop, `drop_reason` says why, and the other fields mean nothing.
+void parse_frame(std::span<const uint8_t> frame, const ParseOptions& options, ParseResult& result);
+
+/// The same, returning the result.
+inline ParseResult parse_frame(std::span<const uint8_t> frame, const ParseOptions& options) {
+  ParseResult result;
+  parse_frame(frame, options, result);
+  return result;
+}
 
 }  // namespace tcpterm::wire

@@ -21,6 +21,38 @@ ParseResult parse(const std::vector<uint8_t>& frame, const ParseOptions& options
   return parse_frame(frame, options);
 }
 
+// The worker parses every frame into the same ParseResult: nothing of one
+// frame may show through in the next one's result.
+TEST(PacketParser, ReusedResultCarriesNothingOver) {
+  for (const auto before : test::kAllReferenceFrames) {
+    for (const auto after : test::kAllReferenceFrames) {
+      const auto first = test::from_hex(before);
+      const auto second = test::from_hex(after);
+      ParseResult reused;
+      parse_frame(first, {}, reused);
+      parse_frame(second, {}, reused);
+      const ParseResult fresh = parse(second);
+      ASSERT_EQ(reused.kind, fresh.kind);
+      EXPECT_EQ(reused.drop_reason, fresh.drop_reason);
+      EXPECT_EQ(reused.source_ip, fresh.source_ip);
+      EXPECT_EQ(reused.destination_ip, fresh.destination_ip);
+      EXPECT_EQ(reused.has_vlan, fresh.has_vlan);
+      EXPECT_EQ(reused.vlan_id, fresh.vlan_id);
+      EXPECT_EQ(reused.has_link_layer_address, fresh.has_link_layer_address);
+      EXPECT_EQ(reused.neighbour_target, fresh.neighbour_target);
+      EXPECT_EQ(reused.neighbour_flags, fresh.neighbour_flags);
+      EXPECT_EQ(reused.arp_sender_mac, fresh.arp_sender_mac);
+      EXPECT_EQ(reused.source_port, fresh.source_port);
+      EXPECT_EQ(reused.sequence_number, fresh.sequence_number);
+      EXPECT_EQ(reused.tcp_flags, fresh.tcp_flags);
+      EXPECT_EQ(reused.options.has_mss, fresh.options.has_mss);
+      EXPECT_EQ(reused.options.has_timestamps, fresh.options.has_timestamps);
+      EXPECT_EQ(reused.options.sack_block_count, fresh.options.sack_block_count);
+      EXPECT_EQ(reused.payload.size(), fresh.payload.size());
+    }
+  }
+}
+
 TEST(PacketParser, Ipv4SynWithOptions) {
   const auto frame = test::from_hex(test::kIpv4Syn);
   const auto result = parse(frame);
