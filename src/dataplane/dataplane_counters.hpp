@@ -39,7 +39,7 @@ namespace tcpterm::dataplane {
   X(exception_from_kernel) /* frames from the exception tap sent out the port */     \
   X(idle_polls)            /* loop iterations that received nothing */               \
   X(poll_cycles)           /* TSC cycles in the poll loop */                         \
-  X(busy_cycles)           /* of which in iterations that received frames */
+  X(busy_cycles)           /* of which in iterations that received or sent frames */
 
 struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
 #define TCPTERM_DECLARE_COUNTER(name) uint64_t name = 0;
@@ -55,7 +55,7 @@ struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
 #undef TCPTERM_VISIT_COUNTER
     for (size_t i = 1; i < drops.size(); ++i) f(drop_names()[i], drops[i]);
   }
-  /// Share of the poll loops' time spent in iterations that received frames,
+  /// Share of the poll loops' time spent in iterations that received or sent frames,
   /// in percent (busy_cycles / poll_cycles); 0 before any polling.
   double busy_percent() const {
     return poll_cycles == 0

@@ -79,7 +79,8 @@ std::string format_report(const RunReport& r) {
       e.rst_in, e.rst_out);
   if (d.poll_cycles != 0) {
     text += fmt::format(
-        "loadgen workers: {:.1f} % of their poll loops' time in iterations that received frames\n",
+        "loadgen workers: {:.1f} % of their poll loops' time in iterations that received or sent "
+        "frames\n",
         d.busy_percent());
   }
   if (r.server) {

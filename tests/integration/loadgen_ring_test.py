@@ -29,7 +29,7 @@ def test(ctx):
     check("server side (tcpterm, same process): 2000 passive opens, 2000 closed normally" in run.output,
           f"the text report lacks the server side's totals; output:\n{run.output}")
     # Both workers account their poll loops: busy (iterations that received
-    # frames) is a real part of the loop's cycles, and both reports show it.
+    # or sent frames) is a real part of the loop's cycles, and both reports show it.
     for side, dataplane in (("loadgen", results["dataplane"]), ("server", results["server"]["dataplane"])):
         poll, busy = dataplane.get("poll_cycles", 0), dataplane.get("busy_cycles", 0)
         check(0 < busy < poll, f"{side}: busy_cycles {busy} not within poll_cycles {poll}")
