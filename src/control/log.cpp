@@ -13,4 +13,13 @@ uint32_t log_level_from_name(std::string_view name) {
   return RTE_LOG_INFO;
 }
 
+bool log_level_given_on_command_line(int argc, char** argv) {
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
+    if (std::string_view(argv[i]).find("log-level") != std::string_view::npos &&
+        (std::string_view(argv[i]).find("tcpterm") != std::string_view::npos ||
+         (i + 1 < argc && std::string_view(argv[i + 1]).find("tcpterm") != std::string_view::npos)))
+      return true;
+  return false;
+}
+
 }  // namespace tcpterm::control

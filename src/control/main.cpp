@@ -11,7 +11,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -21,12 +20,10 @@
 #include "control/eal_arguments.hpp"
 #include "control/log.hpp"
 #include "control/packet_capture.hpp"
-#include "control/prometheus_metrics.hpp"
-#include "control/prometheus_server.hpp"
 #include "control/reload.hpp"
 #include "control/server.hpp"
+#include "control/server_monitor.hpp"
 #include "control/stats_report.hpp"
-#include "control/telemetry.hpp"
 #include "dataplane/dataplane.hpp"
 
 namespace tcpterm::control {
@@ -110,49 +107,25 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
 }
 
 /// The control thread's loop on the main lcore until a stop signal: every
-/// tick it collects the workers' snapshots for telemetry and Prometheus,
-/// answers pending connection listings, applies SIGHUP reloads, and logs a
-/// stats line every interval.
+/// tick the monitor collects the workers' snapshots (telemetry, Prometheus,
+/// the stats line); SIGHUP reloads are applied between ticks.
 void serve_until_stopped(const std::string& path, Config& config, dataplane::Dataplane& dp,
-                         Telemetry& telemetry, PrometheusServer* prometheus) {
+                         ServerMonitor& monitor) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kTick = std::chrono::milliseconds(100);
-  std::vector<dataplane::WorkerSnapshot> latest;
   Clock::time_point next_tick = Clock::now() + kTick;
-  Clock::time_point next_stats = Clock::now() + std::chrono::seconds(config.log.stats_interval_s);
   while (g_stop_signal == 0) {
     auto wait = std::chrono::duration_cast<std::chrono::microseconds>(next_tick - Clock::now());
-    uint64_t wait_us = static_cast<uint64_t>(std::max<int64_t>(wait.count(), 0));
-    if (prometheus) {
-      prometheus->wait(wait_us, [&] { return render_prometheus_metrics(latest); });
-    } else if (wait_us > 0) {
-      rte_delay_us_sleep(wait_us);
-    }
+    monitor.wait(static_cast<uint64_t>(std::max<int64_t>(wait.count(), 0)));
     if (Clock::now() < next_tick) continue;
     next_tick += kTick;
     if (g_reload_requested) {
       g_reload_requested = 0;
       reload(path, config, dp);
-      next_stats = Clock::now() + std::chrono::seconds(config.log.stats_interval_s);
+      monitor.restart_stats_interval();
     }
-    latest = dp.snapshot();
-    if (config.log.stats_interval_s != 0 && Clock::now() >= next_stats) {
-      next_stats += std::chrono::seconds(config.log.stats_interval_s);
-      TCPTERM_LOG(INFO, "stats: %s\n", format_stats_line(sum_snapshots(latest)).c_str());
-    }
-    telemetry.publish(latest);
-    if (telemetry.connections_wanted())
-      telemetry.publish_connections(dp.snapshot(Telemetry::kMaxConnections));
+    monitor.tick();
   }
-}
-
-bool log_level_given_on_command_line(int argc, char** argv) {
-  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
-    if (std::string_view(argv[i]).find("log-level") != std::string_view::npos &&
-        (std::string_view(argv[i]).find("tcpterm") != std::string_view::npos ||
-         (i + 1 < argc && std::string_view(argv[i + 1]).find("tcpterm") != std::string_view::npos)))
-      return true;
-  return false;
 }
 
 int run(int argc, char** argv) {
@@ -197,18 +170,13 @@ int run(int argc, char** argv) {
     std::signal(SIGHUP, on_reload_signal);
     std::unique_ptr<dataplane::Dataplane> server = start_server(config, lcores);
     dataplane::Dataplane& dp = *server;
-    Telemetry telemetry;
-    std::unique_ptr<PrometheusServer> prometheus;
-    if (config.prometheus.enabled)
-      prometheus =
-          std::make_unique<PrometheusServer>(config.prometheus.address, config.prometheus.port);
+    ServerMonitor monitor(config, dp);
     dp.launch();
     print_ready(config, dp, lcores.size());
-    if (prometheus)
-      std::printf("tcpterm: metrics at http://%s:%u/metrics\n",
-                  config.prometheus.address.to_string().c_str(), config.prometheus.port);
+    if (std::string url = monitor.metrics_url(); !url.empty())
+      std::printf("tcpterm: metrics at %s\n", url.c_str());
     std::fflush(stdout);
-    serve_until_stopped(options->config_path, config, dp, telemetry, prometheus.get());
+    serve_until_stopped(options->config_path, config, dp, monitor);
 
     std::printf("\ntcpterm: %s received, stopping\n",
                 g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -5,8 +5,10 @@
 // control lcore, and on completion, --duration or SIGINT the final report,
 // --json and the exit status (1 above --max-error-rate). With --ring-server,
 // tcpterm's own server runs in this process too, on its config's worker
-// lcores, its first port joined to ours by a net_ring link (RingLink); the
-// load stops first, then the server, then the ports.
+// lcores, its first port joined to ours by a net_ring link (RingLink), and
+// the control thread watches it as tcpterm's does (ServerMonitor: telemetry,
+// Prometheus, a "server stats" line every log.stats_interval_s of its
+// config); the load stops first, then the server, then the ports.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -28,7 +30,9 @@
 #include "control/config.hpp"
 #include "control/eal_arguments.hpp"
 #include "control/kernel_interface.hpp"
+#include "control/log.hpp"
 #include "control/server.hpp"
+#include "control/server_monitor.hpp"
 #include "control/stats_report.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/ring_link.hpp"
@@ -193,9 +197,12 @@ ProgressSample sample(const std::vector<std::unique_ptr<LoadDriver>>& drivers) {
 
 /// The control lcore's loop: progress once a second; stop on SIGINT or
 /// --duration; return once every driver finished or the drain timed out.
-void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>& drivers) {
+void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>& drivers,
+               control::ServerMonitor* server_monitor) {
   using Clock = std::chrono::steady_clock;
+  constexpr auto kServerTick = std::chrono::milliseconds(100);
   Clock::time_point start = Clock::now(), next_report = start + std::chrono::seconds(1);
+  Clock::time_point next_server_tick = start + kServerTick;
   Clock::time_point last_sample = start;
   std::optional<Clock::time_point> stop_at;
   ProgressSample before;
@@ -205,7 +212,15 @@ void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>
     for (auto& d : drivers) d->request_stop();
   };
   while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (server_monitor) {  // the --ring-server's telemetry, Prometheus and stats line
+      server_monitor->wait(10'000);
+      if (Clock::now() >= next_server_tick) {
+        next_server_tick += kServerTick;
+        server_monitor->tick();
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     Clock::time_point now = Clock::now();
     double elapsed = std::chrono::duration<double>(now - start).count();
     if (g_stop_signal != 0) request_stop();
@@ -329,11 +344,17 @@ int run(int argc, char** argv) {
     // torn down after the loadgen's dataplane (destruction runs backwards).
     std::optional<dataplane::RingLink> link;
     std::unique_ptr<dataplane::Dataplane> server;
+    std::optional<control::ServerMonitor> server_monitor;
     if (server_config) {
       check_ring_pairing(config, *server_config, lcores.size(), server_lcores.size());
       link.emplace(server_config->ports.front().device, config.ports.front().device,
                    static_cast<uint16_t>(lcores.size()));
       server = control::start_server(*server_config, server_lcores);
+      // The server logs as tcpterm does (its stats line): its config's level.
+      if (!control::log_level_given_on_command_line(argc, argv))
+        rte_log_set_level(control::log_type,
+                          control::log_level_from_name(server_config->log.level));
+      server_monitor.emplace(*server_config, *server, "server stats");
     }
     dataplane::Dataplane dp(config, lcores);
     for (size_t i = 0; i < config.ports.size(); ++i)  // net_tap: the kernel is the server's host
@@ -369,11 +390,13 @@ int run(int argc, char** argv) {
           "one process, joined by a net_ring link\n",
           server_config->ports.front().device, fmt::join(server_lcores, ","),
           config.ports.front().device, fmt::join(lcores, ","));
+      if (std::string url = server_monitor->metrics_url(); !url.empty())
+        fmt::print("tcpterm-loadgen: the server's metrics at {}\n", url);
       server->launch();
     }
     std::fflush(stdout);
     dp.launch();
-    supervise(options, drivers);
+    supervise(options, drivers, server_monitor ? &*server_monitor : nullptr);
     dp.stop();  // the load first, then the server it talks to
     RunReport report = collect(options, drivers, dp);
     if (server) {

@@ -133,26 +133,34 @@ def check_clean_load(results, connections):
 EAL_FAILED = "the DPDK EAL could not start"
 
 
-def run_loadgen_ring(ctx, options):
+def run_loadgen_ring(ctx, options, server_config=None, while_running=None):
     """Runs tcpterm-loadgen's one-process mode to its end: the shipped
-    configs/loadgen-ring.yaml with --ring-server configs/ring-server.yaml,
-    the server's worker on CPU 1 and the loadgen's on CPU 0 (both on CPU 0 on
-    a one-CPU machine). Raises TestSkipped when the EAL cannot start here."""
+    configs/loadgen-ring.yaml with --ring-server configs/ring-server.yaml
+    (or `server_config`), the server's worker on CPU 1 and the loadgen's on
+    CPU 0 (both on CPU 0 on a one-CPU machine). `while_running`, if given,
+    runs on a thread of its own while the process does. Raises TestSkipped
+    when the EAL cannot start here."""
     result_path = os.path.join(ctx.tmp.name, "loadgen.json")
     lcores = "0@0,1@1,2@0" if (os.cpu_count() or 1) >= 2 else "0@0,1@0,2@0"
     configs = os.path.join(ctx.source_dir, "configs")
     command = [loadgen_executable(), f"--lcores={lcores}", "--no-pci", "--no-huge", "-m", "1024", "--no-shconf",
                "--file-prefix", f"loadgen-ring-it-{os.getpid()}",
                "--", "--config", os.path.join(configs, "loadgen-ring.yaml"),
-               "--ring-server", os.path.join(configs, "ring-server.yaml"),
+               "--ring-server", server_config or os.path.join(configs, "ring-server.yaml"),
                "--json", result_path, "--quiet", *options]
     process = _spawn(command)
+    watcher = threading.Thread(target=while_running, daemon=True) if while_running else None
+    if watcher:
+        watcher.start()
     try:
         output, _ = process.communicate(timeout=LOADGEN_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
         raise TestFailure(f"tcpterm-loadgen did not finish within {LOADGEN_TIMEOUT_S} s; output:\n{output}")
+    finally:
+        if watcher:
+            watcher.join(timeout=10)
     for line in output.splitlines():
         if not line.startswith(("EAL:", "TELEMETRY:")):
             print(f"[loadgen] {line}", flush=True)
