@@ -18,8 +18,11 @@
 # --fast, docs/loadgen.md) instead of a TCP engine per connection, so that
 # tcpterm's worker, not the loadgen, is the limit; for the lossless links
 # here (memif, net_ring), with --ring or without.
+# Before the load it prints what the two CPUs give a polling pair on this
+# machine: a cache line's round trip between them (bench/core_pingpong_probe)
+# and the time each loses to scheduling gaps in 1 s (bench/cpu_gap_probe).
 # Every process runs under `timeout`; the load is bounded by --duration or
-# --connections. Builds the two executables first when they are missing.
+# --connections. Builds the executables first when they are missing.
 #
 # Usage: bench/run-e2e.sh [--build DIR] [--duration S] [--connections N]
 #                         [--concurrency C] [--rate R] [--nice N] [--ring | --tap]
@@ -53,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     --tap) mode=tap ;;
     --perf) perf=1 ;;
     --fast) fast=(--fast) ;;
-    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -74,7 +77,8 @@ epoll_exe="$build/bench/epoll_http_server"
 if [[ ! -f $build/build.ninja ]]; then
   meson setup "$build" "$repo" -Dbenchmarks=enabled -Dbuildtype=release
 fi
-ninja -C "$build" -j2 src/dataplane/tcpterm src/loadgen/tcpterm-loadgen bench/epoll_http_server >/dev/null
+ninja -C "$build" -j2 src/dataplane/tcpterm src/loadgen/tcpterm-loadgen bench/epoll_http_server \
+  bench/core_pingpong_probe bench/cpu_gap_probe >/dev/null
 
 tmp=$(mktemp -d /tmp/run-e2e.XXXXXX)
 server_pid="" netns="" perf_pid=""
@@ -96,6 +100,16 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || commit+=" plus uncommitted changes under src/"
 echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; commit $commit"
 echo "load before: $(uptime)"
+# What this run's two CPUs give a polling pair (bench/RESULTS.md: the rate
+# follows them on a VM): a cache line's round trip between the worker CPUs,
+# and the time each CPU loses to gaps in 1 s of spinning.
+echo "core 0 <-> 1: $("$build/bench/core_pingpong_probe" --round-trips 200000 | sed 's/^CPU 0 <-> CPU 1: //')"
+taskset -c 0 "$build/bench/cpu_gap_probe" --seconds 1 > "$tmp/gaps0" &
+gap_pid=$!
+taskset -c 1 "$build/bench/cpu_gap_probe" --seconds 1 > "$tmp/gaps1"
+wait "$gap_pid" || true
+echo "gaps, core 0: $(cat "$tmp/gaps0")"
+echo "gaps, core 1: $(cat "$tmp/gaps1")"
 
 summary() {  # the loadgen's JSON as one line
   /usr/bin/python3 - "$tmp/result.json" <<'EOF'
