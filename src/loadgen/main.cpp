@@ -195,8 +195,9 @@ ProgressSample sample(const std::vector<std::unique_ptr<LoadDriver>>& drivers) {
   return s;
 }
 
-/// The control lcore's loop: progress once a second; stop on SIGINT or
-/// --duration; return once every driver finished or the drain timed out.
+/// The control lcore's loop: progress once a second, the --ring-server's
+/// monitor every 100 ms (when there is one); stop on SIGINT or --duration;
+/// return once every driver finished or the drain timed out.
 void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>& drivers,
                control::ServerMonitor* server_monitor) {
   using Clock = std::chrono::steady_clock;
