@@ -95,6 +95,21 @@ TEST(HttpRequest, Malformed) {
   EXPECT_EQ(parse("\x16\x03\x01 binary\r\n\r\n").status, Status::kMalformed);
 }
 
+// RFC 9110 5.6.2: a header name is a token; every byte value is checked
+// against the grammar's own definition of tchar.
+TEST(HttpRequest, HeaderNamesAcceptExactlyTheTokenCharacters) {
+  const std::string punctuation = "!#$%&'*+-.^_`|~";
+  for (int c = 0; c < 256; ++c) {
+    if (c == '\r' || c == '\n' || c == ':') continue;  // these end the name or the line
+    const char ch = static_cast<char>(c);
+    const bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       punctuation.find(ch) != std::string::npos;
+    const std::string request = std::string("GET / HTTP/1.1\r\nA") + ch + "B: v\r\n\r\n";
+    EXPECT_EQ(parse(request).status, tchar ? Status::kComplete : Status::kMalformed)
+        << "byte " << c;
+  }
+}
+
 class HttpResponderTest : public ::testing::Test {
  protected:
   HttpSettings settings{200, "text/plain", "hello\n", 256};
