@@ -26,38 +26,54 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+/// "HTTP/1.1 200 OK": false when the line is not of that shape; otherwise
+/// `status` is the code, or -1 when it is not three digits (RFC 9112 4).
+bool parse_status_line(std::string_view line, int& status) {
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[8] != ' ') return false;
+  status = 0;
+  for (char c : line.substr(9, 3)) {
+    if (c < '0' || c > '9') {
+      status = -1;
+      break;
+    }
+    status = status * 10 + (c - '0');
+  }
+  return true;
+}
+
 }  // namespace
 
+// One walk over the CRLF-terminated lines up to the first empty one (the
+// head's end, RFC 9112 2.1); a search for the blank line first and a second
+// walk over the lines read every byte twice.
 bool parse_response_head(std::string_view bytes, ResponseHead& head) {
-  size_t end = bytes.find("\r\n\r\n");
-  if (end == std::string_view::npos) return false;
-  head = ResponseHead{};
-  head.head_length = static_cast<uint32_t>(end + 4);
-  std::string_view lines = bytes.substr(0, end);
-  size_t eol = lines.find("\r\n");
-  std::string_view status_line = lines.substr(0, eol);
-  // "HTTP/1.1 200 OK"
-  if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." || status_line[8] != ' ') {
-    head.status = -1;
-    return true;
-  }
-  int status = 0;
-  auto [p, ec] = std::from_chars(status_line.data() + 9, status_line.data() + 12, status);
-  head.status = ec == std::errc{} && p == status_line.data() + 12 ? status : -1;
-  while (eol != std::string_view::npos) {
-    lines.remove_prefix(eol + 2);
-    eol = lines.find("\r\n");
-    std::string_view line = lines.substr(0, eol);
+  ResponseHead parsed;
+  bool read_headers = false;  // not after a status line of the wrong shape
+  size_t start = 0;
+  for (bool status_line = true;; status_line = false) {
+    size_t eol = bytes.find("\r\n", start);
+    if (eol == std::string_view::npos) return false;  // not all of the head yet
+    std::string_view line = bytes.substr(start, eol - start);
+    start = eol + 2;
+    if (status_line) {
+      read_headers = parse_status_line(line, parsed.status);
+      if (!read_headers) parsed.status = -1;
+      continue;
+    }
+    if (line.empty()) break;
+    if (!read_headers) continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     if (iequals(trim(line.substr(0, colon)), "content-length")) {
       std::string_view value = trim(line.substr(colon + 1));
       int64_t length = -1;
-      auto [q, ec2] = std::from_chars(value.data(), value.data() + value.size(), length);
-      head.body_length =
-          ec2 == std::errc{} && q == value.data() + value.size() && length >= 0 ? length : -1;
+      auto [q, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+      parsed.body_length =
+          ec == std::errc{} && q == value.data() + value.size() && length >= 0 ? length : -1;
     }
   }
+  parsed.head_length = static_cast<uint32_t>(start);
+  head = parsed;
   return true;
 }
 
