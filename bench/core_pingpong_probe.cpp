@@ -40,9 +40,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   Line line;
-  bool pinned = true;
+  bool echo_pinned = false;  // read after join
   std::thread echo([&] {
-    pinned = pin_to(cpus[1]) && pinned;
+    echo_pinned = pin_to(cpus[1]);
     // Answers every odd value with the next even one.
     for (uint64_t expect = 1; expect < 2 * round_trips; expect += 2) {
       while (line.value.load(std::memory_order_acquire) != expect) {
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       line.value.store(expect + 1, std::memory_order_release);
     }
   });
-  if (!pin_to(cpus[0])) pinned = false;
+  const bool main_pinned = pin_to(cpus[0]);
   const auto start = std::chrono::steady_clock::now();
   for (uint64_t sent = 1; sent < 2 * round_trips; sent += 2) {
     line.value.store(sent, std::memory_order_release);
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
   echo.join();
-  if (!pinned) {
+  if (!main_pinned || !echo_pinned) {
     fmt::print(stderr, "core_pingpong_probe: cannot pin to CPUs {} and {}\n", cpus[0], cpus[1]);
     return 1;
   }
