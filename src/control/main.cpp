@@ -132,7 +132,6 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   std::optional<CliOptions> options = parse_cli(argc, argv, exit_code);
   if (!options) return exit_code;
-  bool log_level_fixed = log_level_given_on_command_line(argc, argv);
 
   // The config is read before the EAL starts: device_env ports add their
   // PCI devices to the EAL's allow-list.
@@ -161,7 +160,7 @@ int run(int argc, char** argv) {
   }
   int status = 0;
   try {
-    if (!log_level_fixed) rte_log_set_level(log_type, log_level_from_name(config.log.level));
+    apply_config_log_level(config.log.level, argc, argv);
     PacketCapture capture;  // before the ports exist, released before rte_eal_cleanup
     std::vector<unsigned> lcores = worker_lcores(config);
 

@@ -352,9 +352,7 @@ int run(int argc, char** argv) {
                    static_cast<uint16_t>(lcores.size()));
       server = control::start_server(*server_config, server_lcores);
       // The server logs as tcpterm does (its stats line): its config's level.
-      if (!control::log_level_given_on_command_line(argc, argv))
-        rte_log_set_level(control::log_type,
-                          control::log_level_from_name(server_config->log.level));
+      control::apply_config_log_level(server_config->log.level, argc, argv);
       server_monitor.emplace(*server_config, *server, "server stats");
     }
     dataplane::Dataplane dp(config, lcores);
