@@ -13,9 +13,7 @@ uint32_t log_level_from_name(std::string_view name) {
   return RTE_LOG_INFO;
 }
 
-namespace {
-
-bool log_level_given_on_command_line(int argc, char** argv) {
+bool log_level_on_command_line(int argc, char** argv) {
   for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
     if (std::string_view(argv[i]).find("log-level") != std::string_view::npos &&
         (std::string_view(argv[i]).find("tcpterm") != std::string_view::npos ||
@@ -24,10 +22,8 @@ bool log_level_given_on_command_line(int argc, char** argv) {
   return false;
 }
 
-}  // namespace
-
 void apply_config_log_level(std::string_view level, int argc, char** argv) {
-  if (!log_level_given_on_command_line(argc, argv))
+  if (!log_level_on_command_line(argc, argv))
     rte_log_set_level(log_type, log_level_from_name(level));
 }
 

@@ -13,6 +13,10 @@ extern int log_type;
 /// rte_log level for a config name ("info", "debug", ...); RTE_LOG_INFO if unknown.
 uint32_t log_level_from_name(std::string_view name);
 
+/// Whether the EAL arguments in `argv` (before `--`) set the "tcpterm" log
+/// level (--log-level=tcpterm:debug or --log-level tcpterm,debug).
+bool log_level_on_command_line(int argc, char** argv);
+
 /// Sets the "tcpterm" log level to the config's log.level (`level`), unless
 /// the EAL arguments in `argv` (before `--`) set it: the command line wins.
 void apply_config_log_level(std::string_view level, int argc, char** argv);

@@ -40,7 +40,8 @@ void on_reload_signal(int) {
 }
 
 /// SIGHUP: re-reads the config file and applies what can change at run time.
-void reload(const std::string& path, Config& running, dataplane::Dataplane& dp) {
+void reload(const std::string& path, Config& running, dataplane::Dataplane& dp,
+            bool log_level_pinned) {
   Config next;
   try {
     next = load_config_file(path);
@@ -49,7 +50,7 @@ void reload(const std::string& path, Config& running, dataplane::Dataplane& dp) 
     TCPTERM_LOG(ERR, "reload refused, still running the previous config: %s\n", e.what());
     return;
   }
-  ReloadReport report = apply_reload(running, next, dp);
+  ReloadReport report = apply_reload(running, next, dp, log_level_pinned);
   if (report.applied.empty() && report.not_applied.empty())
     TCPTERM_LOG(NOTICE, "reload: nothing changed\n");
   for (const std::string& line : report.applied) TCPTERM_LOG(NOTICE, "reload: %s\n", line.c_str());
@@ -110,7 +111,7 @@ void print_ready(const Config& config, const dataplane::Dataplane& dp, size_t wo
 /// tick the monitor collects the workers' snapshots (telemetry, Prometheus,
 /// the stats line); SIGHUP reloads are applied between ticks.
 void serve_until_stopped(const std::string& path, Config& config, dataplane::Dataplane& dp,
-                         ServerMonitor& monitor) {
+                         ServerMonitor& monitor, bool log_level_pinned) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kTick = std::chrono::milliseconds(100);
   Clock::time_point next_tick = Clock::now() + kTick;
@@ -121,7 +122,7 @@ void serve_until_stopped(const std::string& path, Config& config, dataplane::Dat
     next_tick += kTick;
     if (g_reload_requested) {
       g_reload_requested = 0;
-      reload(path, config, dp);
+      reload(path, config, dp, log_level_pinned);
       monitor.restart_stats_interval();
     }
     monitor.tick();
@@ -175,7 +176,8 @@ int run(int argc, char** argv) {
     if (std::string url = monitor.metrics_url(); !url.empty())
       std::printf("tcpterm: metrics at %s\n", url.c_str());
     std::fflush(stdout);
-    serve_until_stopped(options->config_path, config, dp, monitor);
+    serve_until_stopped(options->config_path, config, dp, monitor,
+                        log_level_on_command_line(argc, argv));
 
     std::printf("\ntcpterm: %s received, stopping\n",
                 g_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");

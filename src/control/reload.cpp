@@ -52,7 +52,8 @@ void reload_listeners(Config& running, const Config& next, dataplane::Dataplane&
 
 }  // namespace
 
-ReloadReport apply_reload(Config& running, const Config& next, dataplane::Dataplane& dp) {
+ReloadReport apply_reload(Config& running, const Config& next, dataplane::Dataplane& dp,
+                          bool log_level_pinned) {
   ReloadReport report;
   for (const char* section : {"workers", "ports", "tcp", "dataplane", "prometheus"}) {
     auto text = [section](const Config& c) {
@@ -73,8 +74,14 @@ ReloadReport apply_reload(Config& running, const Config& next, dataplane::Datapl
     report.applied.push_back("http response replaced");
   }
   if (running.log.level != next.log.level) {
-    rte_log_set_level(log_type, log_level_from_name(next.log.level));
-    report.applied.push_back("log level " + next.log.level);
+    if (log_level_pinned) {
+      report.not_applied.push_back("log level " + next.log.level +
+                                   ": the EAL's --log-level set it; restart without that "
+                                   "argument to take log.level from the config");
+    } else {
+      rte_log_set_level(log_type, log_level_from_name(next.log.level));
+      report.applied.push_back("log level " + next.log.level);
+    }
   }
   if (running.log.stats_interval_s != next.log.stats_interval_s)
     report.applied.push_back("stats interval " + std::to_string(next.log.stats_interval_s) + " s");

@@ -18,6 +18,9 @@ struct ReloadReport {
 };
 
 /// Applies `next` over `running` (which is updated to what is now in force).
-ReloadReport apply_reload(Config& running, const Config& next, dataplane::Dataplane& dp);
+/// `log_level_pinned`: the EAL's --log-level set the level at start, and it
+/// keeps winning over log.level on reload as it did at start.
+ReloadReport apply_reload(Config& running, const Config& next, dataplane::Dataplane& dp,
+                          bool log_level_pinned);
 
 }  // namespace tcpterm::control

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The control plane of a running tcpterm: DPDK telemetry (/tcpterm/stats,
 /tcpterm/lcores, /tcpterm/connections), the Prometheus endpoint, and SIGHUP
-reload (listeners and HTTP body applied, restart-only changes reported, a
-broken file refused while the old config keeps serving)."""
+reload (listeners, HTTP body and log level applied, restart-only changes
+reported, a broken file refused while the old config keeps serving, and a
+log level set by the EAL's --log-level kept over the file's)."""
 import os
 import signal
 import socket
@@ -27,7 +28,7 @@ listeners:
   - {{ port: 80, app: http }}
 {extra_listener}
 http: {{ body: "{body}\\n" }}
-log: {{ level: info, stats_interval_s: 1 }}
+log: {{ level: {level}, stats_interval_s: 1 }}
 prometheus: {{ address: 127.0.0.1, port: 9109 }}
 """
 
@@ -42,7 +43,7 @@ def wait_for_output(tcpterm, text, timeout_s=5):
 
 
 def test(ctx):
-    path = ctx.write_config("control.yaml", CONFIG.format(mtu=1500, extra_listener="", body="first"))
+    path = ctx.write_config("control.yaml", CONFIG.format(mtu=1500, extra_listener="", body="first", level="info"))
     tcpterm = ctx.tcpterm(path).start()
 
     status, body = harness.http_get("http://10.7.0.2/")
@@ -67,11 +68,13 @@ def test(ctx):
     check('tcpterm_passive_opens_total{lcore="1"}' in metrics and "# TYPE tcpterm_connections gauge" in metrics,
           f"/metrics lacks the expected families:\n{metrics[:500]}")
 
-    # Reload: new body, new listener, and an MTU change that needs a restart.
+    # Reload: new body, new listener, log level, and an MTU change that needs a restart.
     with open(path, "w") as f:
-        f.write(CONFIG.format(mtu=1400, extra_listener="  - { port: 8080, app: echo }", body="second"))
+        f.write(CONFIG.format(mtu=1400, extra_listener="  - { port: 8080, app: echo }", body="second",
+                              level="debug"))
     tcpterm.process.send_signal(signal.SIGHUP)
     wait_for_output(tcpterm, "reload: listener echo:8080 added")
+    wait_for_output(tcpterm, "reload: log level debug\n")
     wait_for_output(tcpterm, "reload: ports changed: restart tcpterm to apply it")
     status, body = harness.http_get("http://10.7.0.2/")
     check((status, body) == (200, b"second\n"), f"GET / after reload: {status} {body!r}")
@@ -89,6 +92,16 @@ def test(ctx):
     wait_for_output(tcpterm, "tcpterm: stats: ")
     tcpterm.stop()
     check(tcpterm.engine("passive_opens") == 6, f"passive_opens {tcpterm.engine('passive_opens')}, expected 6")
+
+    # The EAL's --log-level wins over log.level at start, and on reload too.
+    path = ctx.write_config("pinned.yaml", CONFIG.format(mtu=1500, extra_listener="", body="x", level="info"))
+    pinned = ctx.tcpterm(path, extra_eal_args=("--log-level=tcpterm:info",)).start()
+    with open(path, "w") as f:
+        f.write(CONFIG.format(mtu=1500, extra_listener="", body="x", level="debug"))
+    pinned.process.send_signal(signal.SIGHUP)
+    wait_for_output(pinned, "reload: log level debug: the EAL's --log-level set it")
+    check("reload: log level debug\n" not in pinned.output(), "a pinned log level was changed on reload")
+    pinned.stop()
 
 
 harness.main(test)
