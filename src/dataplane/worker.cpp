@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/poll_load.hpp"
 #include "table/flow_hash.hpp"
 #include "wire/arp.hpp"
 #include "wire/byte_order.hpp"
@@ -133,20 +134,12 @@ uint64_t Worker::tsc_to_us(uint64_t tsc) const {
 }
 
 void Worker::run() {
-  uint64_t previous_tsc = rte_rdtsc();
-  bool previous_busy = false;
+  PollLoad load(rte_rdtsc());
   while (!stop_.load(std::memory_order_relaxed)) {
-    // One TSC read per iteration gives the clock and the load: the iteration
-    // that just ended counts as busy when it received or sent frames, so
-    // busy_cycles / poll_cycles is the share of the core spent on traffic
-    // (a busy-polling lcore is always at 100 % CPU to the OS). Sent counts
-    // too for a client, which opens connections in iterations that receive
-    // nothing; for a server it adds only timer-driven sends.
+    // One TSC read per iteration gives the clock and the load.
     uint64_t tsc = rte_rdtsc();
     now_us_ = tsc_to_us(tsc);
-    counters_.poll_cycles += tsc - previous_tsc;
-    if (previous_busy) counters_.busy_cycles += tsc - previous_tsc;
-    previous_tsc = tsc;
+    load.iteration_starts(tsc, counters_.poll_cycles, counters_.busy_cycles);
     if (client_) client_->on_poll(now_us_);
     const uint64_t sent_before = counters_.tx_packets;
     bool received = false;
@@ -154,7 +147,7 @@ void Worker::run() {
     engine_->advance(now_us_);
     for (PortQueue& port : ports_) flush(port);
     serve_commands();
-    previous_busy = received || counters_.tx_packets != sent_before;
+    load.iteration_ends(received, counters_.tx_packets != sent_before);
     if (!received) ++counters_.idle_polls;
     if (received || client_ != nullptr) {
       idle_streak_ = 0;
