@@ -9,7 +9,16 @@
 // caller's object; find() compares it through key_of(index) only when the
 // 32-bit signature matches, so a hit costs one bucket line plus one object line.
 //
-// Probing: linear, bucket by bucket, from home = hash & (buckets - 1), at most
+// Home bucket: the top bits of hash * 0x9E3779B1 (Fibonacci hashing), not the
+// hash's low bits. The flow hash is Toeplitz, linear over GF(2), so flows that
+// differ in a few structured bits (one client address, every source port: a
+// load generator, or clients behind one NAT) span a small subspace of hashes:
+// 64512 ports of one address fell into 8192 of 131072 buckets by low bits,
+// 7168 of them full, and every erase there walked on to the next bucket. The
+// multiply's carries are not linear, and spread the same flows like random
+// hashes (tests/table/flow_table_test.cpp: StructuredFlowsSpreadLikeRandomOnes).
+//
+// Probing: linear, bucket by bucket, from the home bucket, at most
 // kMaxProbeBuckets buckets. Invariant: every entry's home..position-1 buckets
 // are full, so a lookup stops at the first bucket that is not full. Sizing
 // keeps the load factor <= 60% (buckets = pow2 >= capacity * 5/3 / 8), where a
@@ -49,6 +58,7 @@ class FlowTable {
   explicit FlowTable(uint32_t capacity)
       : buckets_(bucket_count_for(capacity)),
         mask_(static_cast<uint32_t>(buckets_.size() - 1)),
+        home_shift_(32 - static_cast<uint32_t>(__builtin_ctzll(buckets_.size()))),
         probe_limit_(buckets_.size() < kMaxProbeBuckets ? static_cast<uint32_t>(buckets_.size())
                                                         : kMaxProbeBuckets),
         capacity_(capacity) {
@@ -60,7 +70,7 @@ class FlowTable {
   /// kNotFound. key_of(uint32_t) must return const FlowKey&.
   template <class KeyOf>
   uint32_t find(const FlowKey& key, uint32_t hash, const KeyOf& key_of) const {
-    uint32_t b = hash & mask_;
+    uint32_t b = home_bucket(hash);
     for (uint32_t step = 0; step < probe_limit_; ++step, b = (b + 1) & mask_) {
       const Bucket& bucket = buckets_[b];
       for (uint32_t m = signature_matches(bucket, hash); m != 0; m &= m - 1) {
@@ -77,7 +87,7 @@ class FlowTable {
   /// window is full (only under hash collisions on purpose).
   bool insert(uint32_t hash, uint32_t index) {
     if (size_ >= capacity_) return false;
-    uint32_t b = hash & mask_;
+    uint32_t b = home_bucket(hash);
     for (uint32_t step = 0; step < probe_limit_; ++step, b = (b + 1) & mask_) {
       Bucket& bucket = buckets_[b];
       if (full(bucket)) continue;
@@ -113,7 +123,7 @@ class FlowTable {
 
   /// Starts loading the home bucket of `hash` (burst processing: prefetch the
   /// whole burst, then look each packet up).
-  void prefetch(uint32_t hash) const { __builtin_prefetch(&buckets_[hash & mask_], 0, 3); }
+  void prefetch(uint32_t hash) const { __builtin_prefetch(&buckets_[home_bucket(hash)], 0, 3); }
 
   /// Calls on_candidate(index) for each entry of the home bucket whose
   /// signature is `hash`, without comparing keys: the objects find() would
@@ -122,7 +132,7 @@ class FlowTable {
   /// buckets are not offered; find() still finds them.
   template <class OnCandidate>
   void for_each_candidate(uint32_t hash, const OnCandidate& on_candidate) const {
-    const Bucket& bucket = buckets_[hash & mask_];
+    const Bucket& bucket = buckets_[home_bucket(hash)];
     for (uint32_t m = signature_matches(bucket, hash); m != 0; m &= m - 1) {
       uint32_t index = bucket.index[__builtin_ctz(m)];
       if (index != kEmpty) on_candidate(index);
@@ -133,6 +143,13 @@ class FlowTable {
   uint32_t size() const { return size_; }
   /// Maximum number of entries, fixed at construction.
   uint32_t capacity() const { return capacity_; }
+  /// The bucket where an entry with this hash is looked for first (see the
+  /// header comment); the top bits of a 32-bit product, so a one-bucket
+  /// table shifts by 32, in 64 bits.
+  uint32_t home_bucket(uint32_t hash) const {
+    return static_cast<uint32_t>(uint64_t{hash * kHomeMultiplier} >> home_shift_);
+  }
+
   /// Number of 64-byte buckets (a power of two).
   uint32_t bucket_count() const { return mask_ + 1; }
   /// Bytes of bucket storage.
@@ -144,12 +161,13 @@ class FlowTable {
     uint64_t total = 0;
     for (uint32_t b = 0; b <= mask_; ++b)
       for (uint32_t s = 0; s < kSlotsPerBucket && buckets_[b].index[s] != kEmpty; ++s)
-        total += (b - buckets_[b].signature[s]) & mask_;
+        total += (b - home_bucket(buckets_[b].signature[s])) & mask_;
     return total;
   }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr uint32_t kHomeMultiplier = 0x9E3779B1u;  // 2^32 / golden ratio, odd
 
   struct alignas(kCacheLineBytes) Bucket {
     uint32_t signature[kSlotsPerBucket];
@@ -197,7 +215,7 @@ class FlowTable {
 
   /// Finds the slot of (hash, index) along the probe window.
   bool locate(uint32_t hash, uint32_t index, uint32_t& bucket_out, uint32_t& slot_out) const {
-    uint32_t b = hash & mask_;
+    uint32_t b = home_bucket(hash);
     for (uint32_t step = 0; step < probe_limit_; ++step, b = (b + 1) & mask_) {
       const Bucket& bucket = buckets_[b];
       for (uint32_t m = signature_matches(bucket, hash); m != 0; m &= m - 1) {
@@ -237,7 +255,7 @@ class FlowTable {
       bool later_was_full = full(later);
       uint32_t movable = kSlotsPerBucket;
       for (uint32_t s = 0; s < kSlotsPerBucket && later.index[s] != kEmpty; ++s) {
-        uint32_t home = later.signature[s] & mask_;
+        uint32_t home = home_bucket(later.signature[s]);
         if (((hole - home) & mask_) < ((j - home) & mask_)) {  // hole lies on its probe path
           movable = s;
           break;
@@ -259,6 +277,7 @@ class FlowTable {
 
   CacheAlignedArray<Bucket> buckets_;
   uint32_t mask_;
+  uint32_t home_shift_;  // 32 - log2(buckets)
   uint32_t probe_limit_;
   uint32_t capacity_;
   uint32_t size_ = 0;
