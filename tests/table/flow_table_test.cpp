@@ -233,7 +233,8 @@ TEST(FlowTable, OffersTheHomeBucketsEntriesWithTheSignatureAsCandidates) {
   table.for_each_candidate(hash, [&](uint32_t index) { offered.push_back(index); });
   EXPECT_EQ(offered, (std::vector<uint32_t>{12})) << "an erased entry is no candidate";
   offered.clear();
-  table.for_each_candidate(hash_with_home(table, 7, 1), [&](uint32_t index) { offered.push_back(index); });
+  table.for_each_candidate(hash_with_home(table, 7, 1),
+                           [&](uint32_t index) { offered.push_back(index); });
   EXPECT_TRUE(offered.empty());
 }
 
@@ -250,7 +251,8 @@ TEST(FlowTable, CollidingFlowsAreBoundedToTheirProbeWindow) {
   // Other homes are unaffected, and every colliding entry is still found.
   FlowKey other = random_key(rng);
   objects.objects[kWindow].key = other;
-  const uint32_t far_home = (table.home_bucket(42) + table.bucket_count() / 2) % table.bucket_count();
+  const uint32_t far_home =
+      (table.home_bucket(42) + table.bucket_count() / 2) % table.bucket_count();
   EXPECT_TRUE(table.insert(hash_with_home(table, far_home, 3), kWindow));
   for (uint32_t i = 0; i < kWindow; ++i)
     ASSERT_EQ(table.find(objects.objects[i].key, 42, objects.key_of()), i);
