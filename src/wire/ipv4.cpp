@@ -47,8 +47,19 @@ size_t build_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderSpec& spec, Che
   store_be16(p + 10, 0);
   std::memcpy(p + 12, spec.source.v4_bytes(), 4);
   std::memcpy(p + 16, spec.destination.v4_bytes(), 4);
-  if (mode == ChecksumMode::kSoftware)
-    store_be16(p + 10, internet_checksum(out.first(kIpv4MinHeaderSize)));
+  if (mode == ChecksumMode::kSoftware) {
+    // Summed from the fields, not read back from the header just written
+    // (those loads stalled on store forwarding): the words of the pseudo-
+    // header (addresses, protocol, here the total length) plus 0x4500, the
+    // DF flag word and TTL, which shares its word with the protocol.
+    using checksum_detail::native_of_be16;
+    const uint64_t sum =
+        ipv4_pseudo_header_sum(spec.source.v4_bytes(), spec.destination.v4_bytes(), spec.protocol,
+                               static_cast<uint16_t>(kIpv4MinHeaderSize + spec.payload_length)) +
+        native_of_be16(0x4500) + native_of_be16(kFlagDontFragment) +
+        native_of_be16(static_cast<uint16_t>(spec.ttl << 8));
+    store_be16(p + 10, static_cast<uint16_t>(~checksum_fold(sum)));
+  }
   return kIpv4MinHeaderSize;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <vector>
 
 #include "reference_frames.hpp"
@@ -113,6 +114,34 @@ TEST(Ipv4HeaderBuilder, WritesTheScapyHeader) {
   EXPECT_EQ(load_be16(out.data() + 10), 0);
   std::vector<uint8_t> small(19);
   EXPECT_EQ(build_ipv4_header(small, spec, ChecksumMode::kSoftware), 0u);
+}
+
+// The header checksum is summed from the fields, not from the written bytes:
+// every TTL, protocol and length, with random addresses, must still give a
+// header that sums to 0xffff, and equal the checksum of the bytes.
+TEST(Ipv4HeaderBuilder, ChecksumFromTheFieldsMatchesTheBytes) {
+  std::mt19937 rng(7);
+  std::vector<uint8_t> out(20);
+  for (uint32_t ttl = 0; ttl < 256; ++ttl) {
+    for (uint32_t protocol = 0; protocol < 256; protocol += 5) {
+      const Ipv4HeaderSpec spec{
+          IpAddress::v4(static_cast<uint32_t>(rng())), IpAddress::v4(static_cast<uint32_t>(rng())),
+          static_cast<uint8_t>(protocol), static_cast<uint16_t>(rng() % (0xffff - 20 + 1)),
+          static_cast<uint8_t>(ttl)};
+      ASSERT_EQ(build_ipv4_header(out, spec, ChecksumMode::kSoftware), 20u);
+      ASSERT_TRUE(internet_checksum_ok(out)) << "ttl " << ttl << " protocol " << protocol;
+      const uint16_t written = load_be16(out.data() + 10);
+      store_be16(out.data() + 10, 0);
+      ASSERT_EQ(written, internet_checksum(out));
+      ASSERT_EQ(out[8], ttl);
+      ASSERT_EQ(out[9], protocol);
+    }
+  }
+  // The longest payload: total length 0xffff.
+  const Ipv4HeaderSpec longest{IpAddress::v4(0xffffffff), IpAddress::v4(0xffffffff), 255,
+                               0xffff - 20, 255};
+  ASSERT_EQ(build_ipv4_header(out, longest, ChecksumMode::kSoftware), 20u);
+  EXPECT_TRUE(internet_checksum_ok(out));
 }
 
 }  // namespace
