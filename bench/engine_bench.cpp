@@ -1,7 +1,9 @@
 // Engine microbenchmarks (issue 5): the SYN -> SYN-ACK path, stateful and
 // with SYN cookies, and the whole life of a short HTTP-like connection
 // (SYN, SYN-ACK, ACK + request, response + FIN, ACK, FIN, ACK, TIME-WAIT
-// entry and expiry), all on one core, no NIC: segments in, segments out.
+// entry and expiry), all on one core, no NIC: segments in, segments out;
+// and that life as tcpterm-loadgen drives it, one client address cycling
+// through its ports, each SYN reopening its tuple's TIME-WAIT record.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -227,6 +229,77 @@ void BM_ShortConnectionLifecycleBurst(benchmark::State& state) {
   state.counters["time_wait_expired"] = benchmark::Counter(static_cast<double>(engine.counters().time_wait_expired));
 }
 BENCHMARK(BM_ShortConnectionLifecycleBurst);
+
+/// run-e2e.sh's load on the engine: one client address (192.168.50.1)
+/// cycling through ports 1024-65535 to 192.168.50.2:80, in bursts of 32 with
+/// the buckets prefetched, tables sized as run-e2e.sh's tcpterm (65536
+/// connections, 524288 TIME-WAIT records) and 2 MSL never reached: after the
+/// first lap each SYN meets its tuple's TIME-WAIT record and reopens it
+/// (RFC 1122 4.2.2.13: its sequence number is above the old RCV.NXT), so the
+/// record is erased from the flow table every time.
+void BM_LifecycleReopeningTimeWaitBurst(benchmark::State& state) {
+  constexpr uint32_t kBurst = 32;
+  constexpr uint32_t kPorts = 65536 - 1024;
+  static_assert(kPorts % kBurst == 0);
+  EngineConfig config = bench_config(65536);
+  config.max_time_wait = 524288;
+  config.msl_us = 30'000'000;
+  NullHost host;
+  Engine<NullHost> engine(config, host, 1'000'000);
+  host.engine = &engine;
+  engine.listen(wire::IpAddress{}, 80, 0);
+  const uint64_t now = 1'000'000;
+  uint32_t port_index = 0;
+  uint32_t lap = 0;  // each lap's ISNs lie above the previous lap's sequence numbers
+  std::array<Segment, kBurst> burst;
+  std::array<uint32_t, kBurst> iss{};
+  const uint32_t request_length = static_cast<uint32_t>(sizeof kRequest - 1);
+  auto segment = [&](uint32_t i, uint8_t f, uint32_t seq, uint32_t ack) {
+    Segment s;
+    s.key.remote_address = wire::IpAddress::v4(0xc0a83201);
+    s.key.local_address = wire::IpAddress::v4(0xc0a83202);
+    s.key.remote_port = static_cast<uint16_t>(1024 + port_index + i);
+    s.key.local_port = 80;
+    s.hash = table::flow_hash(s.key);
+    s.flags = f;
+    s.seq = SeqNum(seq);
+    s.ack = SeqNum(ack);
+    s.window = 65535;
+    return s;
+  };
+  auto deliver = [&](bool record_iss) {
+    for (const Segment& s : burst) engine.prefetch(s.hash);
+    for (uint32_t i = 0; i < kBurst; ++i) {
+      engine.input(burst[i], now);
+      if (record_iss) iss[i] = host.last_seq;
+    }
+  };
+  for (auto _ : state) {
+    const uint32_t peer_isn = lap * 1'000'000;
+    for (uint32_t i = 0; i < kBurst; ++i) burst[i] = segment(i, flags::kSyn, peer_isn, 0);
+    deliver(true);  // -> SYN-ACKs (after the first lap: TIME-WAIT reopened)
+    for (uint32_t i = 0; i < kBurst; ++i) {
+      burst[i] = segment(i, flags::kAck | flags::kPsh, peer_isn + 1, iss[i] + 1);
+      burst[i].payload = std::span(kRequest, request_length);
+    }
+    deliver(false);  // -> responses + FINs
+    for (uint32_t i = 0; i < kBurst; ++i)
+      burst[i] = segment(i, flags::kAck | flags::kFin, peer_isn + 1 + request_length,
+                         iss[i] + 1 + kResponseLength + 1);
+    deliver(false);  // -> ACKs, TIME-WAIT
+    port_index += kBurst;
+    if (port_index == kPorts) {
+      port_index = 0;
+      ++lap;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kBurst);
+  state.counters["closed_normal"] =
+      benchmark::Counter(static_cast<double>(engine.counters().closed_normal));
+  state.counters["time_wait_reused"] =
+      benchmark::Counter(static_cast<double>(engine.counters().time_wait_reused));
+}
+BENCHMARK(BM_LifecycleReopeningTimeWaitBurst);
 
 }  // namespace
 }  // namespace tcpterm::tcp
