@@ -18,6 +18,7 @@
 #include "loadgen/latency_histogram.hpp"
 #include "loadgen/open_pacer.hpp"
 #include "loadgen/tuple_walk.hpp"
+#include "table/flow_hash.hpp"
 #include "table/flow_key.hpp"
 #include "tcp/conn_ref.hpp"
 #include "tcp/tcp_state.hpp"
@@ -225,17 +226,27 @@ class HttpLoad {
     return consumed;
   }
 
+  /// The flow the walk stands at: a source address and port to the server.
+  table::FlowKey current_tuple() const {
+    table::FlowKey key;
+    key.remote_address = settings_.server_address;
+    key.remote_port = settings_.server_port;
+    key.local_address =
+        wire::IpAddress::v4(settings_.first_source.v4_host_order() + walk_.source_index());
+    key.local_port = walk_.port();
+    return key;
+  }
+
   bool open_one(uint64_t now_us) {
     // Walk the (source address, source port) space; a tuple still in use
     // (or in TIME-WAIT) is skipped by trying the next one, a bounded number of times.
     for (int attempt = 0; attempt < 64; ++attempt) {
-      table::FlowKey key;
-      key.remote_address = settings_.server_address;
-      key.remote_port = settings_.server_port;
-      key.local_address =
-          wire::IpAddress::v4(settings_.first_source.v4_host_order() + walk_.source_index());
-      key.local_port = walk_.port();
+      const table::FlowKey key = current_tuple();
       walk_.advance();
+      // Start loading the next tuple's flow-table bucket: connect() looks the
+      // tuple up first, and that miss, one open later, was most of connect()'s
+      // time (the loadgen's top symbol end to end, bench/RESULTS.md).
+      engine_.prefetch(table::flow_hash(current_tuple()));
       tcp::ConnRef c = engine_.connect(key, settings_.app_id, now_us);
       if (c != tcp::kNoConn) {
         conns_[c] = Conn{now_us, 0, false, false, false, false};
