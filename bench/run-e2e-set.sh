@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# run-e2e-set.sh: bench/run-e2e.sh repeated, for figures that hold on a noisy
+# machine. On the 2-vCPU VM of bench/RESULTS.md the same binaries swing by a
+# factor of 1.5 from run to run with where the host places the two vCPUs, so
+# one run says little and two builds are compared only alternated: run 1 of
+# every build and mode, then run 2 of each, and so on. Each run prints one
+# line (UTC time, build, mode, the core-to-core round trip run-e2e.sh measured
+# first, conn/s, the busy shares of tcpterm's worker and of the loadgen's);
+# the end prints the median, minimum and maximum conn/s per build and mode.
+#
+# Usage: bench/run-e2e-set.sh [--build DIR]... [--runs N] [--duration S]
+#                             [--mode fast|normal|ring|ring-normal]...
+#   --build     meson build dir (repeat to alternate builds; default build-bench)
+#   --runs      runs of each build and mode (default 3)
+#   --duration  seconds of load per run (default 8)
+#   --mode      fast: --fast over memif; normal: the engine client over memif;
+#               ring: --fast --ring; ring-normal: --ring (repeatable; default fast)
+# Example, an A/B of two commits' builds:
+#   bench/run-e2e-set.sh --build /tmp/build-a --build /tmp/build-b --runs 5
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+builds=() modes=() runs=3 duration=8
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --build) builds+=("$2"); shift ;;
+    --runs) runs=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --mode) modes+=("$2"); shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "run-e2e-set.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
+  esac
+  shift
+done
+(( ${#builds[@]} )) || builds=("$repo/build-bench")
+(( ${#modes[@]} )) || modes=(fast)
+if ! [[ $runs =~ ^[0-9]+$ ]] || (( runs < 1 || runs > 50 )); then
+  echo "run-e2e-set.sh: --runs must be 1..50." >&2; exit 2
+fi
+
+mode_args() {
+  case $1 in
+    fast) echo "--fast" ;;
+    normal) echo "" ;;
+    ring) echo "--fast --ring" ;;
+    ring-normal) echo "--ring" ;;
+    *) echo "run-e2e-set.sh: unknown mode '$1' (fast, normal, ring, ring-normal)." >&2; return 1 ;;
+  esac
+}
+for mode in "${modes[@]}"; do mode_args "$mode" >/dev/null || exit 2; done
+
+results=$(mktemp /tmp/run-e2e-set.XXXXXX)
+trap 'rm -f "$results"' EXIT
+printf '%-8s  %-24s  %-11s  %10s  %10s  %8s  %8s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen"
+for ((run = 1; run <= runs; ++run)); do
+  for build in "${builds[@]}"; do
+    for mode in "${modes[@]}"; do
+      # shellcheck disable=SC2046  # mode_args is a list of words
+      out=$("$repo/bench/run-e2e.sh" --build "$build" --duration "$duration" $(mode_args "$mode") 2>&1) || {
+        echo "run-e2e-set.sh: run-e2e.sh failed ($build, $mode); its output:" >&2
+        echo "$out" | tail -20 >&2
+        exit 1
+      }
+      round_trip=$(grep -oE 'core 0 <-> 1: [0-9]+ ns' <<<"$out" | grep -oE '[0-9]+ ns' || echo "?")
+      rate=$(grep -oE '^RESULT: [0-9]+' <<<"$out" | grep -oE '[0-9]+$' || echo 0)
+      server_busy=$(awk '$1 == "busy" {print $2 " %"; exit}' <<<"$out")
+      client_busy=$(grep -oE '^loadgen workers: [0-9.]+ %' <<<"$out" | grep -oE '[0-9.]+ %' || echo "?")
+      printf '%-8s  %-24s  %-11s  %10s  %10s  %8s  %8s\n' "$(date -u +%H:%M:%S)" "$(basename "$build")" \
+        "$mode" "$round_trip" "$rate" "${server_busy:-?}" "$client_busy"
+      echo "$(basename "$build") $mode $rate" >> "$results"
+    done
+  done
+done
+
+echo
+echo "conn/s per build and mode, $runs run(s) each of $duration s:"
+/usr/bin/python3 - "$results" <<'EOF'
+import statistics, sys
+from collections import defaultdict
+rates = defaultdict(list)
+for line in open(sys.argv[1]):
+    build, mode, rate = line.split()
+    rates[(build, mode)].append(int(rate))
+for (build, mode), values in rates.items():
+    print(f"  {build:24s} {mode:11s} median {statistics.median(values):>10.0f}  "
+          f"min {min(values):>9d}  max {max(values):>9d}  ({', '.join(map(str, values))})")
+EOF
