@@ -16,6 +16,12 @@ std::string format_totals(const dataplane::DataplaneTotals& totals) {
     out += fmt::format("  {:<28} {:.1f} % of the poll loops' time (busy_cycles / poll_cycles)\n",
                        "busy", totals.dataplane.busy_percent());
   }
+  if (totals.dataplane.rx_bursts != 0) {
+    out += fmt::format(
+        "  {:<28} {:.1f} frames per iteration that received any (rx_packets / "
+        "rx_bursts)\n",
+        "rx burst", totals.dataplane.frames_per_burst());
+  }
   out += "tcp engine:\n";
   totals.engine.for_each(line);
   const tcp::EngineOccupancy& o = totals.occupancy;

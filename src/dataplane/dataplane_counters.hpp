@@ -37,6 +37,7 @@ namespace tcpterm::dataplane {
   X(drop_wrong_vlan)       /* frames of another 802.1Q VLAN than the port's */       \
   X(exception_to_kernel)   /* frames not for tcpterm passed to the exception tap */  \
   X(exception_from_kernel) /* frames from the exception tap sent out the port */     \
+  X(rx_bursts)             /* loop iterations that received frames */                \
   X(idle_polls)            /* loop iterations that received nothing */               \
   X(poll_cycles)           /* TSC cycles in the poll loop */                         \
   X(busy_cycles)           /* of which in iterations that received or sent frames */
@@ -61,6 +62,11 @@ struct alignas(RTE_CACHE_LINE_SIZE) DataplaneCounters {
     return poll_cycles == 0
                ? 0.0
                : 100.0 * static_cast<double>(busy_cycles) / static_cast<double>(poll_cycles);
+  }
+  /// Frames per iteration that received any, on average (rx_packets /
+  /// rx_bursts): how well a loaded worker batches; 0 before any frame.
+  double frames_per_burst() const {
+    return rx_bursts == 0 ? 0.0 : static_cast<double>(rx_packets) / static_cast<double>(rx_bursts);
   }
   /// Adds every counter of `other` into this one (for summing lcores).
   void add(const DataplaneCounters& other) {

@@ -148,7 +148,7 @@ void Worker::run() {
     for (PortQueue& port : ports_) flush(port);
     serve_commands();
     load.iteration_ends(received, counters_.tx_packets != sent_before);
-    if (!received) ++counters_.idle_polls;
+    ++(received ? counters_.rx_bursts : counters_.idle_polls);
     if (received || client_ != nullptr) {
       idle_streak_ = 0;
       backoff_us_ = 1;

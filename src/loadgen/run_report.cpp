@@ -80,8 +80,8 @@ std::string format_report(const RunReport& r) {
   if (d.poll_cycles != 0) {
     text += fmt::format(
         "loadgen workers: {:.1f} % of their poll loops' time in iterations that received or sent "
-        "frames\n",
-        d.busy_percent());
+        "frames; {:.1f} frames per iteration that received any\n",
+        d.busy_percent(), d.frames_per_burst());
   }
   if (r.server) {
     const auto& se = r.server->engine;

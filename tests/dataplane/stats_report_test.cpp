@@ -1,5 +1,6 @@
-// The final report: non-zero counters by group, and the workers' busy share
-// of their poll loops (busy_cycles / poll_cycles) once they have polled.
+// The final report: non-zero counters by group, the workers' busy share of
+// their poll loops (busy_cycles / poll_cycles) once they have polled, and
+// the mean received burst once they have received.
 #include "control/stats_report.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@ namespace {
 TEST(FormatTotals, ListsNonZeroCountersAndTheBusyShare) {
   dataplane::DataplaneTotals totals;
   totals.dataplane.rx_packets = 7;
+  totals.dataplane.rx_bursts = 2;
   totals.dataplane.poll_cycles = 2000;
   totals.dataplane.busy_cycles = 500;
   totals.engine.passive_opens = 3;
@@ -17,6 +19,9 @@ TEST(FormatTotals, ListsNonZeroCountersAndTheBusyShare) {
   EXPECT_NE(text.find("dataplane:\n  rx_packets                   7\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  poll_cycles                  2000\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  busy                         25.0 % of the poll loops' time"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  rx burst                     3.5 frames per iteration that received any"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("tcp engine:\n  passive_opens                3\n"), std::string::npos)
@@ -27,6 +32,7 @@ TEST(FormatTotals, ListsNonZeroCountersAndTheBusyShare) {
 TEST(FormatTotals, NoBusyShareBeforeAnyPolling) {
   dataplane::DataplaneTotals totals;
   EXPECT_EQ(format_totals(totals).find("busy"), std::string::npos);
+  EXPECT_EQ(format_totals(totals).find("rx burst"), std::string::npos);
 }
 
 }  // namespace
