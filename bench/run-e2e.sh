@@ -139,7 +139,7 @@ listeners:
 http: { status: 200, content_type: text/plain, body: "hello\n" }
 tcp: { max_connections: 65536, max_time_wait: 524288, buffer_count: 8192, buffer_size: 4096, msl_ms: 30000, syn_cookies: auto }
 dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 16383, idle_sleep_us: 0 }
-log: { level: warning, stats_interval_s: 0 }
+log: { level: info, stats_interval_s: 1 }
 EOF
   socket="$tmp/memif.sock"
   server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
@@ -180,6 +180,10 @@ EOF
   kill -TERM "$(pgrep -P "$loadgen_pid")" 2>/dev/null || true  # the loadgen, child of timeout
   status=0
   wait "$loadgen_pid" || status=$?
+  # The final report's busy share averages over tcpterm's whole run, idle
+  # start and end included; its stats line gives each second's.
+  echo "tcpterm's worker, busy share each second: $(grep -oE 'busy [0-9.]+ % since the last line' \
+    "$tmp/tcpterm.log" | awk '{printf "%s%% ", $2}')"
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
 elif [[ $mode == ring ]]; then

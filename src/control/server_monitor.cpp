@@ -38,8 +38,10 @@ void ServerMonitor::tick() {
   latest_ = dp_.snapshot();
   if (config_.log.stats_interval_s != 0 && Clock::now() >= next_stats_) {
     next_stats_ += std::chrono::seconds(config_.log.stats_interval_s);
+    const dataplane::DataplaneTotals totals = sum_snapshots(latest_);
     TCPTERM_LOG(INFO, "%s: %s\n", stats_prefix_.c_str(),
-                format_stats_line(sum_snapshots(latest_)).c_str());
+                format_stats_line(totals, &at_last_stats_).c_str());
+    at_last_stats_ = totals.dataplane;
   }
   telemetry_.publish(latest_);
   if (telemetry_.connections_wanted())

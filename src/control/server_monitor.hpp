@@ -49,6 +49,7 @@ class ServerMonitor {
   std::unique_ptr<PrometheusServer> prometheus_;
   std::vector<dataplane::WorkerSnapshot> latest_;
   Clock::time_point next_stats_;
+  dataplane::DataplaneCounters at_last_stats_;  // for the busy share since the last line
 };
 
 }  // namespace tcpterm::control

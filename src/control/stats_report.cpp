@@ -39,16 +39,24 @@ dataplane::DataplaneTotals sum_snapshots(const std::vector<dataplane::WorkerSnap
   return totals;
 }
 
-std::string format_stats_line(const dataplane::DataplaneTotals& totals) {
+std::string format_stats_line(const dataplane::DataplaneTotals& totals,
+                              const dataplane::DataplaneCounters* since) {
   const dataplane::DataplaneCounters& d = totals.dataplane;
   uint64_t drops = 0;
   for (uint64_t n : d.drops) drops += n;
-  return fmt::format(
+  std::string line = fmt::format(
       "rx {} pkts, tx {} pkts, rx drops {}, tx drops {}; conns {} (time-wait {}), opened {}, "
       "segments in {} out {}, retransmits {}",
       d.rx_packets, d.tx_packets, drops, d.tx_ring_full + d.tx_no_mbuf + d.tx_no_neighbour,
       totals.occupancy.connections, totals.occupancy.time_wait, totals.engine.passive_opens,
       totals.engine.segments_in, totals.engine.segments_out, totals.engine.retransmits);
+  if (since != nullptr && d.poll_cycles > since->poll_cycles) {
+    const uint64_t poll = d.poll_cycles - since->poll_cycles;
+    const uint64_t busy = d.busy_cycles - since->busy_cycles;
+    line += fmt::format("; busy {:.1f} % since the last line",
+                        100.0 * static_cast<double>(busy) / static_cast<double>(poll));
+  }
+  return line;
 }
 
 }  // namespace tcpterm::control

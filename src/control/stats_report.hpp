@@ -14,7 +14,11 @@ namespace tcpterm::control {
 std::string format_totals(const dataplane::DataplaneTotals& totals);
 /// Sums per-worker snapshots.
 dataplane::DataplaneTotals sum_snapshots(const std::vector<dataplane::WorkerSnapshot>& snapshots);
-/// One line with the headline numbers, e.g. for the periodic log.
-std::string format_stats_line(const dataplane::DataplaneTotals& totals);
+/// One line with the headline numbers, e.g. for the periodic log; with the
+/// counters of the previous line (`since`), also the workers' busy share
+/// over the interval between the two, which the cumulative share (diluted
+/// by every idle minute since start) cannot show.
+std::string format_stats_line(const dataplane::DataplaneTotals& totals,
+                              const dataplane::DataplaneCounters* since = nullptr);
 
 }  // namespace tcpterm::control

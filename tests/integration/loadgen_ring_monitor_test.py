@@ -56,6 +56,10 @@ def test(ctx):
     stats = [line for line in run.output.splitlines() if "tcpterm: server stats:" in line]
     check(len(stats) >= 2, f"expected a server stats line a second for {DURATION_S} s, got {len(stats)}; "
           f"output:\n{run.output}")
+    busy = [float(m.group(1)) for line in stats for m in [re.search(r"; busy ([0-9.]+) % since the last line", line)]
+            if m]
+    check(len(busy) == len(stats) and all(0 <= b <= 100 for b in busy) and max(busy) > 0,
+          f"the server stats lines lack a busy share in 0..100 % that rose above 0: {stats}")
     opens = [int(m.group(1)) for body in scrapes
              for m in [re.search(r'^tcpterm_passive_opens_total\{lcore="1"\} (\d+)$', body, re.M)] if m]
     check(opens, f"no /metrics scrape during the run named tcpterm_passive_opens_total for lcore 1 "
