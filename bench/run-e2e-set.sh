@@ -5,7 +5,8 @@
 # one run says little and two builds are compared only alternated: run 1 of
 # every build and mode, then run 2 of each, and so on. Each run prints one
 # line (UTC time, build, mode, the core-to-core round trip run-e2e.sh measured
-# first, conn/s, the busy shares of tcpterm's worker and of the loadgen's);
+# first, conn/s, the busy shares of tcpterm's worker, the median of its
+# full seconds over memif, and of the loadgen's, over its whole run);
 # the end prints the median, minimum and maximum conn/s per build and mode.
 #
 # Usage: bench/run-e2e-set.sh [--build DIR]... [--runs N] [--duration S]
@@ -51,7 +52,7 @@ for mode in "${modes[@]}"; do mode_args "$mode" >/dev/null || exit 2; done
 
 results=$(mktemp /tmp/run-e2e-set.XXXXXX)
 trap 'rm -f "$results"' EXIT
-printf '%-8s  %-24s  %-11s  %10s  %10s  %8s  %8s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen"
+printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen"
 for ((run = 1; run <= runs; ++run)); do
   for build in "${builds[@]}"; do
     for mode in "${modes[@]}"; do
@@ -63,9 +64,20 @@ for ((run = 1; run <= runs; ++run)); do
       }
       round_trip=$(grep -oE 'core 0 <-> 1: [0-9]+ ns' <<<"$out" | grep -oE '[0-9]+ ns' || echo "?")
       rate=$(grep -oE '^RESULT: [0-9]+' <<<"$out" | grep -oE '[0-9]+$' || echo 0)
-      server_busy=$(awk '$1 == "busy" {print $2 " %"; exit}' <<<"$out")
+      # tcpterm's busy share: the median of its per-second shares without the
+      # first and last (partial) seconds where run-e2e.sh prints them (memif),
+      # else the final report's whole-run share, which idle start and end dilute.
+      server_busy=$(/usr/bin/python3 -c '
+import statistics, sys
+for line in sys.stdin:
+    if "busy share each second:" in line:
+        shares = [float(v) for v in line.split(":", 1)[1].replace("%", " ").split()][1:-1]
+        if shares:
+            print(f"{statistics.median(shares):.1f} %")
+        break' <<<"$out")
+      [[ -n $server_busy ]] || server_busy=$(awk '$1 == "busy" {print $2 " % (run)"; exit}' <<<"$out")
       client_busy=$(grep -oE '^loadgen workers: [0-9.]+ %' <<<"$out" | grep -oE '[0-9.]+ %' || echo "?")
-      printf '%-8s  %-24s  %-11s  %10s  %10s  %8s  %8s\n' "$(date -u +%H:%M:%S)" "$(basename "$build")" \
+      printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s\n' "$(date -u +%H:%M:%S)" "$(basename "$build")" \
         "$mode" "$round_trip" "$rate" "${server_busy:-?}" "$client_busy"
       echo "$(basename "$build") $mode $rate" >> "$results"
     done
