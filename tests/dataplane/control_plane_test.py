@@ -90,6 +90,7 @@ def test(ctx):
     check((status, body) == (200, b"second\n"), f"GET / after a refused reload: {status} {body!r}")
 
     wait_for_output(tcpterm, "tcpterm: stats: ")
+    wait_for_output(tcpterm, "% since the last line")  # the interval busy share
     tcpterm.stop()
     check(tcpterm.engine("passive_opens") == 6, f"passive_opens {tcpterm.engine('passive_opens')}, expected 6")
 
