@@ -54,18 +54,40 @@ EngineConfig bench_config(uint32_t connections) {
   return c;
 }
 
-Segment make_segment(uint32_t client, uint8_t f, uint32_t seq, uint32_t ack) {
+/// A segment of flow `key` with the flow hash the worker would attach.
+Segment make_segment(const table::FlowKey& key, uint8_t f, uint32_t seq, uint32_t ack) {
   Segment s;
-  s.key.remote_address = wire::IpAddress::v4(0x0b000000 | (client >> 14));
-  s.key.local_address = wire::IpAddress::v4(0x0a070002);
-  s.key.remote_port = static_cast<uint16_t>(1024 + (client & 0x3fff));
-  s.key.local_port = 80;
+  s.key = key;
   s.hash = table::flow_hash(s.key);
   s.flags = f;
   s.seq = SeqNum(seq);
   s.ack = SeqNum(ack);
   s.window = 65535;
   return s;
+}
+
+/// Client `client` of up to 2^14 ports on each of 2^6 addresses in 11.0.0.0/8, to 10.7.0.2:80.
+Segment make_segment(uint32_t client, uint8_t f, uint32_t seq, uint32_t ack) {
+  table::FlowKey key;
+  key.remote_address = wire::IpAddress::v4(0x0b000000 | (client >> 14));
+  key.local_address = wire::IpAddress::v4(0x0a070002);
+  key.remote_port = static_cast<uint16_t>(1024 + (client & 0x3fff));
+  key.local_port = 80;
+  return make_segment(key, f, seq, ack);
+}
+
+/// Delivers a burst as Worker::poll does, every flow-table bucket prefetched
+/// before the first segment is processed; with `iss`, records the ISN of the
+/// SYN-ACK each segment drew.
+template <size_t N>
+void deliver_burst(Engine<NullHost>& engine, const NullHost& host,
+                   const std::array<Segment, N>& burst, uint64_t now,
+                   std::array<uint32_t, N>* iss) {
+  for (const Segment& s : burst) engine.prefetch(s.hash);
+  for (size_t i = 0; i < N; ++i) {
+    engine.input(burst[i], now);
+    if (iss) (*iss)[i] = host.last_seq;
+  }
 }
 
 Segment make_syn(uint32_t client) {
@@ -196,11 +218,7 @@ void BM_ShortConnectionLifecycleBurst(benchmark::State& state) {
   std::array<uint32_t, kBurst> iss{};
   const uint32_t request_length = static_cast<uint32_t>(sizeof kRequest - 1);
   auto deliver = [&](bool record_iss) {
-    for (const Segment& s : burst) engine.prefetch(s.hash);
-    for (uint32_t i = 0; i < kBurst; ++i) {
-      engine.input(burst[i], now);
-      if (record_iss) iss[i] = host.last_seq;
-    }
+    deliver_burst(engine, host, burst, now, record_iss ? &iss : nullptr);
   };
   for (auto _ : state) {
     for (uint32_t i = 0; i < kBurst; ++i)
@@ -255,24 +273,15 @@ void BM_LifecycleReopeningTimeWaitBurst(benchmark::State& state) {
   std::array<uint32_t, kBurst> iss{};
   const uint32_t request_length = static_cast<uint32_t>(sizeof kRequest - 1);
   auto segment = [&](uint32_t i, uint8_t f, uint32_t seq, uint32_t ack) {
-    Segment s;
-    s.key.remote_address = wire::IpAddress::v4(0xc0a83201);
-    s.key.local_address = wire::IpAddress::v4(0xc0a83202);
-    s.key.remote_port = static_cast<uint16_t>(1024 + port_index + i);
-    s.key.local_port = 80;
-    s.hash = table::flow_hash(s.key);
-    s.flags = f;
-    s.seq = SeqNum(seq);
-    s.ack = SeqNum(ack);
-    s.window = 65535;
-    return s;
+    table::FlowKey key;
+    key.remote_address = wire::IpAddress::v4(0xc0a83201);
+    key.local_address = wire::IpAddress::v4(0xc0a83202);
+    key.remote_port = static_cast<uint16_t>(1024 + port_index + i);
+    key.local_port = 80;
+    return make_segment(key, f, seq, ack);
   };
   auto deliver = [&](bool record_iss) {
-    for (const Segment& s : burst) engine.prefetch(s.hash);
-    for (uint32_t i = 0; i < kBurst; ++i) {
-      engine.input(burst[i], now);
-      if (record_iss) iss[i] = host.last_seq;
-    }
+    deliver_burst(engine, host, burst, now, record_iss ? &iss : nullptr);
   };
   for (auto _ : state) {
     const uint32_t peer_isn = lap * 1'000'000;
