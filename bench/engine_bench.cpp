@@ -9,11 +9,13 @@
 #include <array>
 #include <memory>
 
-#include "table/flow_hash.hpp"
+#include "client_segment.hpp"
 #include "tcp/engine.hpp"
 
 namespace tcpterm::tcp {
 namespace {
+
+using bench::make_segment;
 
 constexpr uint8_t kResponse[] =
     "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello\n";
@@ -52,28 +54,6 @@ EngineConfig bench_config(uint32_t connections) {
   c.msl_us = 1000;  // TIME-WAIT of 2 ms so records recycle within the run
   c.secret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   return c;
-}
-
-/// A segment of flow `key` with the flow hash the worker would attach.
-Segment make_segment(const table::FlowKey& key, uint8_t f, uint32_t seq, uint32_t ack) {
-  Segment s;
-  s.key = key;
-  s.hash = table::flow_hash(s.key);
-  s.flags = f;
-  s.seq = SeqNum(seq);
-  s.ack = SeqNum(ack);
-  s.window = 65535;
-  return s;
-}
-
-/// Client `client` of up to 2^14 ports on each of 2^6 addresses in 11.0.0.0/8, to 10.7.0.2:80.
-Segment make_segment(uint32_t client, uint8_t f, uint32_t seq, uint32_t ack) {
-  table::FlowKey key;
-  key.remote_address = wire::IpAddress::v4(0x0b000000 | (client >> 14));
-  key.local_address = wire::IpAddress::v4(0x0a070002);
-  key.remote_port = static_cast<uint16_t>(1024 + (client & 0x3fff));
-  key.local_port = 80;
-  return make_segment(key, f, seq, ack);
 }
 
 /// Delivers a burst as Worker::poll does, every flow-table bucket prefetched

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "table/flow_hash.hpp"
+#include "client_segment.hpp"
 #include "table/flow_table.hpp"
 #include "table/object_pool.hpp"
 #include "tcp/engine.hpp"
@@ -65,18 +65,9 @@ size_t peak_resident_bytes() {
   return 0;
 }
 
-/// Client `i` of up to 2^14 ports on each of 2^18 addresses in 11.0.0.0/8, to 10.7.0.2:80.
+/// Client `i` (bench/client_segment.hpp) with timestamps, as a Linux client sends them.
 Segment client_segment(uint32_t i, uint8_t f, uint32_t seq, uint32_t ack) {
-  Segment s;
-  s.key.remote_address = wire::IpAddress::v4(0x0b000000 | (i >> 14));
-  s.key.local_address = wire::IpAddress::v4(0x0a070002);
-  s.key.remote_port = static_cast<uint16_t>(1024 + (i & 0x3fff));
-  s.key.local_port = 80;
-  s.hash = table::flow_hash(s.key);
-  s.flags = f;
-  s.seq = SeqNum(seq);
-  s.ack = SeqNum(ack);
-  s.window = 65535;
+  Segment s = bench::make_segment(i, f, seq, ack);
   s.options.has_timestamps = true;
   return s;
 }
