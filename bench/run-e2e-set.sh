@@ -50,6 +50,7 @@ mode_args() {
 }
 for mode in "${modes[@]}"; do mode_args "$mode" >/dev/null || exit 2; done
 
+declare -A built_from  # build dir -> the commit run-e2e.sh says it was built from
 results=$(mktemp /tmp/run-e2e-set.XXXXXX)
 trap 'rm -f "$results"' EXIT
 printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen"
@@ -62,6 +63,7 @@ for ((run = 1; run <= runs; ++run)); do
         echo "$out" | tail -20 >&2
         exit 1
       }
+      built_from[$build]=$(grep -oE '; commit .*' <<<"$out" | head -1 | sed 's/^; commit //')
       round_trip=$(grep -oE 'core 0 <-> 1: [0-9]+ ns' <<<"$out" | grep -oE '[0-9]+ ns' || echo "?")
       rate=$(grep -oE '^RESULT: [0-9]+' <<<"$out" | grep -oE '[0-9]+$' || echo 0)
       # tcpterm's busy share: the median of its per-second shares without the
@@ -85,6 +87,7 @@ for line in sys.stdin:
 done
 
 echo
+for build in "${builds[@]}"; do echo "$(basename "$build"): commit ${built_from[$build]:-?}"; done
 echo "conn/s per build and mode, $runs run(s) each of $duration s:"
 /usr/bin/python3 - "$results" <<'EOF'
 import statistics, sys

@@ -4,7 +4,9 @@
 # worker pinned to core 1; the loadgen the client, its worker on core 0; each
 # with its own --file-prefix, --no-huge), short HTTP connections (one request
 # each, the server closes first). Prints the loadgen's connections/s,
-# requests/s, latency and errors, then tcpterm's own counters.
+# requests/s, latency and errors, the spread of its per-second rates, then
+# tcpterm's own counters; the commit it names is the one the --build dir was
+# built from.
 # With --ring, the same in one process: tcpterm-loadgen --ring-server runs
 # tcpterm's server (configs/ring-server.yaml) beside the load
 # (configs/loadgen-ring.yaml), joined by a net_ring link; with
@@ -96,8 +98,13 @@ load_args=(--concurrency "$concurrency" --rate "$rate" "${bound[@]}" --json "$tm
   "${fast[@]}")
 limit=$(( (connections > 0 ? 60 : duration) + 30 ))
 
-commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || commit+=" plus uncommitted changes under src/"
+# The commit the executables are built from: the build dir's own source tree
+# (a --build of another worktree is not this checkout).
+source_dir=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+  "$build/meson-info/meson-info.json" 2>/dev/null || echo "$repo")
+commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$source_dir" diff --quiet HEAD -- src 2>/dev/null || commit+=" plus uncommitted changes under src/"
+[[ $(realpath "$source_dir") == "$(realpath "$repo")" ]] || commit+=" (built from $source_dir)"
 echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; commit $commit"
 echo "load before: $(uptime)"
 # What this run's two CPUs give a polling pair (bench/RESULTS.md: the rate
@@ -184,6 +191,10 @@ EOF
   # start and end included; its stats line gives each second's.
   echo "tcpterm's worker, busy share each second: $(grep -oE 'busy [0-9.]+ % since the last line' \
     "$tmp/tcpterm.log" | awk '{printf "%s%% ", $2}')"
+  # Steadiness: the loadgen's per-second rates, its first (start-up) second left out.
+  echo "loadgen conn/s each full second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' \
+    "$tmp/loadgen.log" | awk 'NR > 1 {print $NF}' | sort -n | awk '{v[NR] = $1}
+      END {if (NR) printf "min %d, median %d, max %d over %d s", v[1], v[int((NR + 1) / 2)], v[NR], NR}')"
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
 elif [[ $mode == ring ]]; then
