@@ -191,8 +191,9 @@ EOF
   # start and end included; its stats line gives each second's.
   echo "tcpterm's worker, busy share each second: $(grep -oE 'busy [0-9.]+ % since the last line' \
     "$tmp/tcpterm.log" | awk '{printf "%s%% ", $2}')"
-  # Steadiness: the loadgen's per-second rates, its first (start-up) second left out.
-  echo "loadgen conn/s each full second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' \
+  # Steadiness: the loadgen's per-second rates, its first (start-up) second left out
+  # (with --connections the last one may be partial).
+  echo "loadgen conn/s each second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' \
     "$tmp/loadgen.log" | awk 'NR > 1 {print $NF}' | sort -n | awk '{v[NR] = $1}
       END {if (NR) printf "min %d, median %d, max %d over %d s", v[1], v[int((NR + 1) / 2)], v[NR], NR}')"
   echo "tcpterm's counters:"
