@@ -9,7 +9,6 @@
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
-#include "dataplane/poll_load.hpp"
 #include "table/flow_hash.hpp"
 #include "wire/arp.hpp"
 #include "wire/byte_order.hpp"
@@ -84,7 +83,8 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
       apps_(settings.http),
       rx_mbufs_(settings.rx_burst),
       received_(new Received[settings.rx_burst]),
-      us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()) {
+      us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()),
+      load_(rte_rdtsc()) {
   ports_.reserve(ports.size() * 2);  // PortQueues point at each other
   for (const PortInfo& info : ports) {
     PortQueue& p = ports_.emplace_back();
@@ -134,29 +134,32 @@ uint64_t Worker::tsc_to_us(uint64_t tsc) const {
 }
 
 void Worker::run() {
-  PollLoad load(rte_rdtsc());
-  while (!stop_.load(std::memory_order_relaxed)) {
-    // One TSC read per iteration gives the clock and the load.
-    uint64_t tsc = rte_rdtsc();
-    now_us_ = tsc_to_us(tsc);
-    load.iteration_starts(tsc, counters_.poll_cycles, counters_.busy_cycles);
-    if (client_) client_->on_poll(now_us_);
-    const uint64_t sent_before = counters_.tx_packets;
-    bool received = false;
-    for (PortQueue& port : ports_) received |= poll(port);
-    engine_->advance(now_us_);
-    for (PortQueue& port : ports_) flush(port);
-    serve_commands();
-    load.iteration_ends(received, counters_.tx_packets != sent_before);
-    ++(received ? counters_.rx_bursts : counters_.idle_polls);
-    if (received || client_ != nullptr) {
-      idle_streak_ = 0;
-      backoff_us_ = 1;
-    } else {
-      idle_backoff();
-    }
-  }
+  load_ = PollLoad(rte_rdtsc());
+  while (!stop_.load(std::memory_order_relaxed)) run_once();
   for (PortQueue& port : ports_) flush(port);
+}
+
+bool Worker::run_once() {
+  // One TSC read per iteration gives the clock and the load.
+  uint64_t tsc = rte_rdtsc();
+  now_us_ = tsc_to_us(tsc);
+  load_.iteration_starts(tsc, counters_.poll_cycles, counters_.busy_cycles);
+  if (client_) client_->on_poll(now_us_);
+  const uint64_t sent_before = counters_.tx_packets;
+  bool received = false;
+  for (PortQueue& port : ports_) received |= poll(port);
+  engine_->advance(now_us_);
+  for (PortQueue& port : ports_) flush(port);
+  serve_commands();
+  load_.iteration_ends(received, counters_.tx_packets != sent_before);
+  ++(received ? counters_.rx_bursts : counters_.idle_polls);
+  if (received || client_ != nullptr) {
+    idle_streak_ = 0;
+    backoff_us_ = 1;
+  } else {
+    idle_backoff();
+  }
+  return received;
 }
 
 // Idle backoff: busy-poll through short gaps, then sleep 1, 2, 4 ... up to

@@ -25,6 +25,7 @@
 #include "dataplane/client_driver.hpp"
 #include "dataplane/dataplane_counters.hpp"
 #include "dataplane/neighbour_cache.hpp"
+#include "dataplane/poll_load.hpp"
 #include "dataplane/port.hpp"
 #include "dataplane/worker_channel.hpp"
 #include "tcp/engine.hpp"
@@ -70,6 +71,10 @@ class Worker {
   void emit_via(const wire::IpAddress& port_address, const tcp::OutSegment& segment);
   /// The poll loop; returns once request_stop() was called. Runs on the lcore.
   void run();
+  /// One iteration of run()'s loop (poll every port, timers, flush, control
+  /// commands); true when it received frames. For a caller that drives the
+  /// worker itself, e.g. bench/worker_bench's two workers on one thread.
+  bool run_once();
   /// Asks run() to return after its current iteration (any thread).
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
 
@@ -137,6 +142,7 @@ class Worker {
   std::unique_ptr<Received[]> received_;  // poll()'s per-frame parse, one per rx_mbufs_ slot
   uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point
   uint64_t now_us_ = 0;
+  PollLoad load_;             // busy accounting across iterations
   uint32_t idle_streak_ = 0;  // consecutive empty polls
   uint32_t backoff_us_ = 1;   // next idle sleep
   std::atomic<bool> stop_{false};
