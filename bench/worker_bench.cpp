@@ -23,6 +23,7 @@
 #include <exception>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,10 +50,11 @@ constexpr double kTimeLimitSeconds = 120;
 
 int run(uint64_t connections, uint32_t concurrency) {
   control::Config server_config = control::load_config_file(kConfigDir + "ring-server.yaml");
-  std::ifstream client_file(kConfigDir + "loadgen-ring.yaml");
+  const std::string client_source = kConfigDir + "loadgen-ring.yaml";
+  std::ifstream client_file(client_source);
+  if (!client_file) throw std::runtime_error("cannot read " + client_source);
   std::stringstream client_text;
   client_text << client_file.rdbuf();
-  const std::string client_source = kConfigDir + "loadgen-ring.yaml";
   control::Config client_config = control::parse_config(
       loadgen::split_loadgen_section(client_text.str(), client_source).tcpterm_text, client_source);
   for (size_t i = 0; i < server_config.tcp.secret.size(); ++i) {
