@@ -37,9 +37,10 @@ Checked<Ipv4View> Ipv4View::check(std::span<const uint8_t> packet, bool checksum
 size_t build_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderSpec& spec, ChecksumMode mode) {
   if (out.size() < kIpv4MinHeaderSize || spec.payload_length > 0xffff - kIpv4MinHeaderSize) return 0;
   uint8_t* p = out.data();
-  p[0] = 0x45;  // version 4, IHL 5
-  p[1] = 0;     // DSCP 0, not ECN-capable
-  store_be16(p + 2, static_cast<uint16_t>(kIpv4MinHeaderSize + spec.payload_length));
+  constexpr uint16_t kVersionIhlTos = 0x4500;  // version 4, IHL 5; DSCP 0, not ECN-capable
+  const auto total_length = static_cast<uint16_t>(kIpv4MinHeaderSize + spec.payload_length);
+  store_be16(p, kVersionIhlTos);
+  store_be16(p + 2, total_length);
   store_be16(p + 4, 0);  // RFC 6864 4.1: ID unused on atomic datagrams
   store_be16(p + 6, kFlagDontFragment);
   p[8] = spec.ttl;
@@ -50,14 +51,13 @@ size_t build_ipv4_header(std::span<uint8_t> out, const Ipv4HeaderSpec& spec, Che
   if (mode == ChecksumMode::kSoftware) {
     // Summed from the fields, not read back from the header just written
     // (those loads stalled on store forwarding): the words of the pseudo-
-    // header (addresses, protocol, here the total length) plus 0x4500, the
+    // header (addresses, protocol, here the total length) plus kVersionIhlTos, the
     // DF flag word and TTL, which shares its word with the protocol.
     using checksum_detail::native_of_be16;
-    const uint64_t sum =
-        ipv4_pseudo_header_sum(spec.source.v4_bytes(), spec.destination.v4_bytes(), spec.protocol,
-                               static_cast<uint16_t>(kIpv4MinHeaderSize + spec.payload_length)) +
-        native_of_be16(0x4500) + native_of_be16(kFlagDontFragment) +
-        native_of_be16(static_cast<uint16_t>(spec.ttl << 8));
+    const uint64_t sum = ipv4_pseudo_header_sum(spec.source.v4_bytes(), spec.destination.v4_bytes(),
+                                                spec.protocol, total_length) +
+                         native_of_be16(kVersionIhlTos) + native_of_be16(kFlagDontFragment) +
+                         native_of_be16(static_cast<uint16_t>(spec.ttl << 8));
     store_be16(p + 10, static_cast<uint16_t>(~checksum_fold(sum)));
   }
   return kIpv4MinHeaderSize;
