@@ -51,10 +51,10 @@ std::string format_stats_line(const dataplane::DataplaneTotals& totals,
       totals.occupancy.connections, totals.occupancy.time_wait, totals.engine.passive_opens,
       totals.engine.segments_in, totals.engine.segments_out, totals.engine.retransmits);
   if (since != nullptr && d.poll_cycles > since->poll_cycles) {
-    const uint64_t poll = d.poll_cycles - since->poll_cycles;
-    const uint64_t busy = d.busy_cycles - since->busy_cycles;
-    line += fmt::format("; busy {:.1f} % since the last line",
-                        100.0 * static_cast<double>(busy) / static_cast<double>(poll));
+    dataplane::DataplaneCounters interval;  // the cycles between the two lines
+    interval.poll_cycles = d.poll_cycles - since->poll_cycles;
+    interval.busy_cycles = d.busy_cycles - since->busy_cycles;
+    line += fmt::format("; busy {:.1f} % since the last line", interval.busy_percent());
   }
   return line;
 }
