@@ -68,8 +68,12 @@ Tcb Engine<Host>::time_wait_view(const TimeWait& tw) const {
 template <class Host>
 void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
   TimeWait& tw = time_waits_[tw_index];
-  Tcb view = time_wait_view(tw);
-  auto ack_from_view = [&] { send_ack(view); };
+  // The view (a whole TCB, zeroed then filled) is built only for an ACK:
+  // the common case here, a SYN reopening the tuple, never needs it.
+  auto ack_from_view = [&] {
+    Tcb view = time_wait_view(tw);
+    send_ack(view);
+  };
 
   // Only a plain SYN may reopen the tuple (RFC 1122 4.2.2.13 "a new SYN");
   // SYN+FIN and the like meet the checks below and get a challenge ACK.
