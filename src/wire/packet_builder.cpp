@@ -20,27 +20,32 @@ EthernetHeaderSpec ethernet_spec(const TcpFrameSpec& spec) {
                             spec.vlan_id.has_value(), spec.vlan_id.value_or(0)};
 }
 
-}  // namespace
-
-TcpFrameLayout tcp_frame_layout(const TcpFrameSpec& spec) {
+TcpFrameLayout frame_layout(const TcpFrameSpec& spec, const EthernetHeaderSpec& ethernet) {
   TcpFrameLayout layout;
-  layout.l2_length = ethernet_header_size(ethernet_spec(spec));
+  layout.l2_length = ethernet_header_size(ethernet);
   layout.l3_length = spec.source_ip.is_v4() ? kIpv4MinHeaderSize : kIpv6HeaderSize;
   layout.l4_header_length = tcp_header_size(spec);
   layout.payload_length = spec.payload[0].size() + spec.payload[1].size();
   return layout;
 }
 
+}  // namespace
+
+TcpFrameLayout tcp_frame_layout(const TcpFrameSpec& spec) {
+  return frame_layout(spec, ethernet_spec(spec));
+}
+
 size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
   const bool v4 = spec.source_ip.is_v4();
   if (v4 != spec.destination_ip.is_v4()) return 0;
-  const TcpFrameLayout layout = tcp_frame_layout(spec);
+  const EthernetHeaderSpec ethernet = ethernet_spec(spec);
+  const TcpFrameLayout layout = frame_layout(spec, ethernet);
   const size_t l4_length = layout.l4_header_length + layout.payload_length;
   // IPv4 total length counts its header; IPv6 payload length does not.
   const size_t max_l4_length = v4 ? 0xffff - kIpv4MinHeaderSize : 0xffff;
   if (out.size() < layout.total_length() || l4_length > max_l4_length) return 0;
 
-  build_ethernet_header(out, ethernet_spec(spec));
+  build_ethernet_header(out, ethernet);
   const auto l3 = out.subspan(layout.l2_length);
   const auto segment = l3.subspan(layout.l3_length, l4_length);
   uint64_t pseudo_header_sum;
@@ -57,7 +62,7 @@ size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
                                                ip_protocol::kTcp, static_cast<uint32_t>(l4_length));
   }
 
-  build_tcp_header(segment, spec);
+  build_tcp_header(segment, spec, layout.l4_header_length);
   uint8_t* payload = segment.data() + layout.l4_header_length;
   for (const auto& piece : spec.payload) {
     if (!piece.empty()) std::memcpy(payload, piece.data(), piece.size());

@@ -26,20 +26,23 @@ size_t tcp_header_size(const TcpHeaderSpec& spec) {
 }
 
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec) {
-  const size_t size = tcp_header_size(spec);
-  if (out.size() < size) return 0;
+  return build_tcp_header(out, spec, tcp_header_size(spec));
+}
+
+size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size) {
+  if (out.size() < header_size) return 0;
   uint8_t* p = out.data();
   store_be16(p, spec.source_port);
   store_be16(p + 2, spec.destination_port);
   store_be32(p + 4, spec.sequence_number);
   store_be32(p + 8, spec.acknowledgment_number);
-  p[12] = static_cast<uint8_t>((size / 4) << 4);
+  p[12] = static_cast<uint8_t>((header_size / 4) << 4);
   p[13] = spec.flags;
   store_be16(p + 14, spec.window);
   store_be16(p + 16, 0);
   store_be16(p + 18, spec.urgent_pointer);
   if (spec.options) encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, p + kTcpMinHeaderSize);
-  return size;
+  return header_size;
 }
 
 }  // namespace tcpterm::wire

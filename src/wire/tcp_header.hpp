@@ -77,5 +77,8 @@ size_t tcp_header_size(const TcpHeaderSpec& spec);
 /// caller fills it in once the payload is in place). Returns the header size,
 /// or 0 if `out` is too small.
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec);
+/// The same with `header_size` == tcp_header_size(spec) already known (the
+/// frame builder sizes the frame first and need not encode-size the options twice).
+size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size);
 
 }  // namespace tcpterm::wire

@@ -88,6 +88,12 @@ TEST(TcpHeaderBuilder, WritesTheScapySynHeader) {
   EXPECT_EQ(out, expected);
   std::vector<uint8_t> small(39);
   EXPECT_EQ(build_tcp_header(small, spec), 0u);
+
+  // With the size already known (the frame builder's form): the same bytes.
+  std::vector<uint8_t> sized(40);
+  ASSERT_EQ(build_tcp_header(sized, spec, tcp_header_size(spec)), 40u);
+  EXPECT_EQ(sized, expected);
+  EXPECT_EQ(build_tcp_header(small, spec, tcp_header_size(spec)), 0u);
 }
 
 }  // namespace
