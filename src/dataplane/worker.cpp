@@ -279,7 +279,7 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx) {
     case wire::PacketKind::kTcp:
       if (client_wants_frames_ && client_->on_frame(r)) break;
       for_kernel = !is_ours(port, r.destination_ip);
-      if (!for_kernel) handle_tcp(r, rx.hashed ? rx.flow_hash : segment_hash(port, r, m));
+      if (!for_kernel) handle_tcp(port, r, rx.hashed ? rx.flow_hash : segment_hash(port, r, m));
       break;
   }
   if (for_kernel && port.exception) return pass_to_kernel(port, m);
@@ -397,7 +397,7 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   return false;
 }
 
-void Worker::handle_tcp(const wire::ParseResult& r, uint32_t flow_hash) {
+void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash) {
   ++counters_.tcp_segments_in;
   neighbours_.learn(r.source_ip, r.source_mac, now_us_);
   tcp::Segment seg;
@@ -413,7 +413,9 @@ void Worker::handle_tcp(const wire::ParseResult& r, uint32_t flow_hash) {
   seg.urgent_pointer = r.urgent_pointer;
   seg.options = r.options;
   seg.payload = r.payload;
+  reply_ = {&seg.key, &port, r.source_mac};
   engine_->input(seg, now_us_);
+  reply_.key = nullptr;
 }
 
 // ---- control channel ----
@@ -457,6 +459,11 @@ void Worker::take_snapshot(WorkerCommand& command) const {
 // ---- engine Host ----
 
 void Worker::emit(const tcp::OutSegment& s) {
+  // A reply to the segment being handled leaves by the port that segment
+  // came in on, to the MAC it came from: the neighbour entry handle_tcp has
+  // just learned, so resolve() would find the same (bench/RESULTS.md: two
+  // lookups per frame saved).
+  if (reply_.key != nullptr && *s.key == *reply_.key) return emit_to(*reply_.port, s, reply_.mac);
   PortQueue* port = port_owning(s.key->local_address);
   if (!port) {
     ++counters_.tx_no_route;
@@ -474,15 +481,19 @@ void Worker::emit_via(const wire::IpAddress& port_address, const tcp::OutSegment
   emit_on(*port, s);
 }
 
-void Worker::emit_on(PortQueue& port_queue, const tcp::OutSegment& s) {
-  PortQueue* port = &port_queue;
-  const wire::MacAddress* mac = resolve(*port, s.key->remote_address);
+void Worker::emit_on(PortQueue& port, const tcp::OutSegment& s) {
+  const wire::MacAddress* mac = resolve(port, s.key->remote_address);
   if (!mac) return;
+  emit_to(port, s, *mac);
+}
+
+void Worker::emit_to(PortQueue& port_queue, const tcp::OutSegment& s, const wire::MacAddress& mac) {
+  PortQueue* port = &port_queue;
   rte_mbuf* m = allocate_frame(*port);
   if (!m) return;
   wire::TcpFrameSpec spec;
   spec.source_mac = port->info->mac;
-  spec.destination_mac = *mac;
+  spec.destination_mac = mac;
   spec.vlan_id = vlan_tag(*port->info);
   spec.source_ip = s.key->local_address;
   spec.destination_ip = s.key->remote_address;

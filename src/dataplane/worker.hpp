@@ -112,7 +112,7 @@ class Worker {
   bool handle_solicitation(PortQueue& port, const wire::ParseResult& r);
   static uint32_t segment_hash(const PortQueue& port, const wire::ParseResult& r,
                                const rte_mbuf* m);
-  void handle_tcp(const wire::ParseResult& r, uint32_t flow_hash);
+  void handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash);
   void serve_commands();
   void take_snapshot(WorkerCommand& command) const;
 
@@ -124,6 +124,7 @@ class Worker {
   void send_frame(PortQueue& port, rte_mbuf* m, size_t length);
   void flush(PortQueue& port);
   void emit_on(PortQueue& port, const tcp::OutSegment& segment);
+  void emit_to(PortQueue& port, const tcp::OutSegment& segment, const wire::MacAddress& mac);
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
   static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
@@ -140,6 +141,14 @@ class Worker {
   bool client_wants_frames_ = false;
   std::vector<rte_mbuf*> rx_mbufs_;
   std::unique_ptr<Received[]> received_;  // poll()'s per-frame parse, one per rx_mbufs_ slot
+  /// While the engine handles a received segment: its flow, the port it came
+  /// in on and the MAC it came from, so replies skip the route and neighbour lookups.
+  struct ReplyPath {
+    const table::FlowKey* key = nullptr;  // null outside handle_tcp
+    PortQueue* port = nullptr;
+    wire::MacAddress mac;
+  };
+  ReplyPath reply_;
   uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point
   uint64_t now_us_ = 0;
   PollLoad load_;             // busy accounting across iterations
