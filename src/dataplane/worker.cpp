@@ -413,7 +413,11 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t fl
   seg.urgent_pointer = r.urgent_pointer;
   seg.options = r.options;
   seg.payload = r.payload;
-  reply_ = {&seg.key, &port, r.source_mac};
+  // Field by field: the aggregate form went through a stack temporary whose
+  // 16-byte reload missed store forwarding (perf: ~3 % of the worker's time).
+  reply_.key = &seg.key;
+  reply_.port = &port;
+  reply_.mac = r.source_mac;
   engine_->input(seg, now_us_);
   reply_.key = nullptr;
 }
