@@ -18,18 +18,23 @@ struct FlowKey {
 
   bool is_v4() const { return local_address.is_v4(); }
   /// Every lookup hit compares keys: four 64-bit and one 32-bit word, OR-ed,
-  /// one branch (a 36-byte memcmp was a libc call per lookup).
+  /// one branch (a 36-byte memcmp was a libc call per lookup). Each word is
+  /// its own scalar load: copying the key into word arrays first made GCC
+  /// spill it through the stack and reload, missing store forwarding (perf).
   friend bool operator==(const FlowKey& a, const FlowKey& b) {
-    uint64_t a_words[4];
-    uint64_t b_words[4];
-    uint32_t a_ports;
-    uint32_t b_ports;
-    std::memcpy(a_words, &a, 32);
-    std::memcpy(b_words, &b, 32);
-    std::memcpy(&a_ports, reinterpret_cast<const uint8_t*>(&a) + 32, 4);
-    std::memcpy(&b_ports, reinterpret_cast<const uint8_t*>(&b) + 32, 4);
-    return ((a_words[0] ^ b_words[0]) | (a_words[1] ^ b_words[1]) | (a_words[2] ^ b_words[2]) |
-            (a_words[3] ^ b_words[3]) | (a_ports ^ b_ports)) == 0;
+    const auto* x = reinterpret_cast<const uint8_t*>(&a);
+    const auto* y = reinterpret_cast<const uint8_t*>(&b);
+    auto word = [](const uint8_t* p) {
+      uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    };
+    uint32_t x_ports;
+    uint32_t y_ports;
+    std::memcpy(&x_ports, x + 32, sizeof x_ports);
+    std::memcpy(&y_ports, y + 32, sizeof y_ports);
+    return ((word(x) ^ word(y)) | (word(x + 8) ^ word(y + 8)) | (word(x + 16) ^ word(y + 16)) |
+            (word(x + 24) ^ word(y + 24)) | (x_ports ^ y_ports)) == 0;
   }
 };
 static_assert(sizeof(FlowKey) == 36 && offsetof(FlowKey, remote_port) == 32,

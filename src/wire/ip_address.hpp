@@ -63,11 +63,14 @@ struct IpAddress {
   /// SYN path paid for in its listener lookup.
   friend constexpr bool operator==(const IpAddress& a, const IpAddress& b) {
     if (std::is_constant_evaluated()) return a.bytes == b.bytes;
-    uint64_t a_words[2];
-    uint64_t b_words[2];
-    std::memcpy(a_words, a.bytes.data(), 16);
-    std::memcpy(b_words, b.bytes.data(), 16);
-    return ((a_words[0] ^ b_words[0]) | (a_words[1] ^ b_words[1])) == 0;
+    // Scalar loads straight from the bytes (word arrays were spilled through
+    // the stack and reloaded, missing store forwarding).
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a.bytes.data(), 8);
+    std::memcpy(&a1, a.bytes.data() + 8, 8);
+    std::memcpy(&b0, b.bytes.data(), 8);
+    std::memcpy(&b1, b.bytes.data() + 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
   }
 };
 
