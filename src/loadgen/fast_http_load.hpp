@@ -287,7 +287,7 @@ class FastHttpLoad {
     counters_.response_bytes += payload.size();
     std::string_view bytes(reinterpret_cast<const char*>(payload.data()), payload.size());
     ResponseHead head;
-    if (!parse_response_head(bytes, head)) return &LoadCounters::response_split;
+    if (!response_heads_.parse(bytes, head)) return &LoadCounters::response_split;
     if (head.status != 200) return &LoadCounters::bad_status;
     if (head.body_length < 0) return &LoadCounters::bad_response;
     uint64_t body = payload.size() - head.head_length;
@@ -327,6 +327,7 @@ class FastHttpLoad {
   std::vector<Slot> slots_;
   uint32_t oldest_ = kNone, newest_ = kNone;
   LoadCounters counters_;
+  ResponseHeadMemo response_heads_;
   LatencyHistogram latency_;
   OpenPacer pacer_;
   TupleWalk walk_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <random>
 #include <stdexcept>
@@ -262,6 +263,38 @@ TEST(ResponseHead, AgreesWithTheGrammarOnRandomHeads) {
     ASSERT_EQ(got.status, want.status) << testing::PrintToString(bytes);
     ASSERT_EQ(got.body_length, want.body_length) << testing::PrintToString(bytes);
   }
+}
+
+// The memo against a plain parse on a stream where heads repeat (as a
+// server's do), differ by a byte, come with bodies or cut short: every
+// answer must be the parse's.
+TEST(ResponseHead, MemoAnswersAsTheParseDoes) {
+  const std::vector<std::string> heads = {
+      "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\n",
+      "HTTP/1.1 404 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nX: " + std::string(600, 'y') + "\r\n\r\n",
+      "HTTP/1.1 2x0 OK\r\n\r\n"};
+  std::mt19937 random(11);
+  ResponseHeadMemo memo;
+  std::array<int, 2> hits_or_parses{};
+  for (int round = 0; round < 20000; ++round) {
+    std::string bytes = heads[random() % 3 == 0 ? random() % heads.size() : 0];
+    if (random() % 2 == 0) bytes += "hello\n";
+    if (random() % 5 == 0) bytes.resize(random() % (bytes.size() + 1));
+    ResponseHead got{7, 7, 7}, want{7, 7, 7};
+    const bool got_complete = memo.parse(bytes, got);
+    const bool want_complete = parse_response_head(bytes, want);
+    ASSERT_EQ(got_complete, want_complete) << testing::PrintToString(bytes);
+    if (!want_complete) continue;
+    ++hits_or_parses[bytes.rfind(heads[0], 0) == 0 ? 0 : 1];
+    ASSERT_EQ(got.head_length, want.head_length) << testing::PrintToString(bytes);
+    ASSERT_EQ(got.status, want.status) << testing::PrintToString(bytes);
+    ASSERT_EQ(got.body_length, want.body_length) << testing::PrintToString(bytes);
+  }
+  EXPECT_GT(hits_or_parses[0], 5000);  // the common head, mostly from the memo
+  EXPECT_GT(hits_or_parses[1], 1000);  // the others, each parsed when it differs
 }
 
 TEST(LatencyHistogram, QuantilesWithinBucketError) {
