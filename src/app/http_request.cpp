@@ -2,48 +2,18 @@
 #include "app/http_request.hpp"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cstring>
 #include <string_view>
+
+#include "app/http_fields.hpp"
 
 namespace tcpterm::app {
 
 namespace {
 
 using Status = HttpRequestHead::Status;
-
-// RFC 9110 5.6.2: tchar, as a table (a search of the punctuation list was a
-// memchr call per character of every method and header name).
-constexpr std::array<bool, 256> kTokenChars = [] {
-  std::array<bool, 256> table{};
-  for (int c = '0'; c <= '9'; ++c) table[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
-
-bool is_token_char(char c) {
-  return kTokenChars[static_cast<unsigned char>(c)];
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using namespace http_fields;
 
 /// Position of the first '\n' in [p, end), or end. Request heads are a few
 /// short lines, so eight bytes at a time in a register (SWAR) beat a memchr
@@ -103,31 +73,6 @@ bool parse_request_line(std::string_view line, HttpRequestHead& head) {
     return false;
   }
   head.head_method = method_name == "HEAD";
-  return true;
-}
-
-/// Applies the Connection options (RFC 9110 7.6.1) to keep_alive.
-void apply_connection_header(std::string_view value, HttpRequestHead& head) {
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view option = trim(value.substr(0, comma));
-    if (iequals(option, "close")) head.keep_alive = false;
-    if (iequals(option, "keep-alive") && head.http10) head.keep_alive = true;
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-  }
-}
-
-/// RFC 9112 6.3: a valid Content-Length; repeated equal values are allowed.
-bool apply_content_length(std::string_view value, bool& seen, HttpRequestHead& head) {
-  if (value.empty() || value.size() > 9) return false;
-  uint32_t length = 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') return false;
-    length = length * 10 + static_cast<uint32_t>(c - '0');
-  }
-  if (seen && length != head.body_length) return false;
-  seen = true;
-  head.body_length = length;
   return true;
 }
 
