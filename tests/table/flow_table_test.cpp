@@ -13,9 +13,34 @@
 #include <vector>
 
 #include "table/flow_hash.hpp"
+#include "table/flow_key.hpp"
 
 namespace tcpterm::table {
 namespace {
+
+// FlowKey's and IpAddress's == compare word by word: a key that differs in
+// any one of its 36 bytes (each address's 16, each port's 2) is another key.
+TEST(FlowKeyEquality, EveryByteCounts) {
+  FlowKey a;
+  a.remote_address = *wire::IpAddress::parse("2001:db8::1");
+  a.local_address = *wire::IpAddress::parse("10.0.0.2");
+  a.remote_port = 40000;
+  a.local_port = 80;
+  const FlowKey copy = a;
+  EXPECT_TRUE(a == copy);
+  EXPECT_TRUE(a.remote_address == copy.remote_address);
+  for (size_t i = 0; i < sizeof(FlowKey); ++i) {
+    FlowKey b = a;
+    auto* bytes = reinterpret_cast<uint8_t*>(&b);
+    bytes[i] ^= 0x01;
+    EXPECT_FALSE(a == b) << "byte " << i;
+    if (i < 16) {
+      EXPECT_FALSE(a.remote_address == b.remote_address) << "byte " << i;
+    } else if (i < 32) {
+      EXPECT_FALSE(a.local_address == b.local_address) << "byte " << i;
+    }
+  }
+}
 
 FlowKey random_key(std::mt19937_64& rng) {
   FlowKey key;
