@@ -1,47 +1,19 @@
-// Request-head field helpers the HTTP responder's parser uses (RFC 9110
-// tokens, case-insensitive names, optional whitespace, Connection and
-// Content-Length): one copy, shared with the parser's test reference.
+// Request-head field helpers the HTTP responder's parser uses (Connection and
+// Content-Length, over the text helpers of app/http_text.hpp): one copy,
+// shared with the parser's test reference.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string_view>
 
 #include "app/http_request.hpp"
+#include "app/http_text.hpp"
 
 namespace tcpterm::app::http_fields {
 
-// RFC 9110 5.6.2: tchar, as a table (a search of the punctuation list was a
-// memchr call per character of every method and header name).
-inline constexpr std::array<bool, 256> kTokenChars = [] {
-  std::array<bool, 256> table{};
-  for (int c = '0'; c <= '9'; ++c) table[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
-
-inline bool is_token_char(char c) {
-  return kTokenChars[static_cast<unsigned char>(c)];
-}
-
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using http_text::iequals;
+using http_text::is_token_char;
+using http_text::trim;
 
 /// Applies the Connection options (RFC 9110 7.6.1) to keep_alive.
 inline void apply_connection_header(std::string_view value, HttpRequestHead& head) {

@@ -1,30 +1,15 @@
 // Response-head parsing for the load generator: only what checking a
 // response needs (status code, Content-Length), case-insensitive names.
-#include <algorithm>
 #include <charconv>
 
+#include "app/http_text.hpp"
 #include "loadgen/http_load.hpp"
 
 namespace tcpterm::loadgen {
 namespace {
 
-/// ASCII case folding: header names are tokens (RFC 9110 5.1), and
-/// std::tolower's locale lookup per byte showed in the loadgen's profile.
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using app::http_text::iequals;
+using app::http_text::trim;
 
 /// "HTTP/1.1 200 OK": false when the line is not of that shape; otherwise
 /// `status` is the code, or -1 when it is not three digits (RFC 9112 4).
