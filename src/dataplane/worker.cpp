@@ -491,14 +491,13 @@ void Worker::emit_on(PortQueue& port, const tcp::OutSegment& s) {
   emit_to(port, s, *mac);
 }
 
-void Worker::emit_to(PortQueue& port_queue, const tcp::OutSegment& s, const wire::MacAddress& mac) {
-  PortQueue* port = &port_queue;
-  rte_mbuf* m = allocate_frame(*port);
+void Worker::emit_to(PortQueue& port, const tcp::OutSegment& s, const wire::MacAddress& mac) {
+  rte_mbuf* m = allocate_frame(port);
   if (!m) return;
   wire::TcpFrameSpec spec;
-  spec.source_mac = port->info->mac;
+  spec.source_mac = port.info->mac;
   spec.destination_mac = mac;
-  spec.vlan_id = vlan_tag(*port->info);
+  spec.vlan_id = vlan_tag(*port.info);
   spec.source_ip = s.key->local_address;
   spec.destination_ip = s.key->remote_address;
   spec.source_port = s.key->local_port;
@@ -509,10 +508,10 @@ void Worker::emit_to(PortQueue& port_queue, const tcp::OutSegment& s, const wire
   spec.window = s.window;
   spec.options = &s.options;
   spec.payload = s.payload;
-  spec.checksum_mode = port->info->tx_checksum_offload ? wire::ChecksumMode::kOffload
-                                                       : wire::ChecksumMode::kSoftware;
+  spec.checksum_mode =
+      port.info->tx_checksum_offload ? wire::ChecksumMode::kOffload : wire::ChecksumMode::kSoftware;
   size_t length = wire::build_tcp_frame(mbuf_bytes(m), spec);
-  if (length && port->info->tx_checksum_offload) {
+  if (length && port.info->tx_checksum_offload) {
     wire::TcpFrameLayout layout = wire::tcp_frame_layout(spec);
     m->l2_len = layout.l2_length;
     m->l3_len = layout.l3_length;
@@ -521,7 +520,7 @@ void Worker::emit_to(PortQueue& port_queue, const tcp::OutSegment& s, const wire
         RTE_MBUF_F_TX_TCP_CKSUM |
         (spec.source_ip.is_v4() ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM : RTE_MBUF_F_TX_IPV6);
   }
-  send_frame(*port, m, length);
+  send_frame(port, m, length);
 }
 
 void Worker::on_accept(tcp::ConnRef c, uint16_t app_id) {

@@ -15,19 +15,16 @@ Two peers on the tap's kernel side:
   256 KiB echo, no resets. Only where the kernel has 802.1Q support
   (CONFIG_VLAN_8021Q); without it `ip link add ... type vlan` fails with
   "Unknown device type" and this part is skipped with that message."""
-import json
 import os
-import select
-import socket
-import struct
 import subprocess
 import sys
-import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 import harness  # noqa: E402
 from harness import check, log  # noqa: E402
-from scapy.layers.inet import ICMP, IP, TCP  # noqa: E402
+from raw_wire import RawWire, http_exchange  # noqa: E402
+from scapy.layers.inet import ICMP, IP  # noqa: E402
 from scapy.layers.inet6 import ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, IPv6  # noqa: E402
 from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
 
@@ -44,47 +41,8 @@ log: { stats_interval_s: 0 }
 """
 
 
-SOL_PACKET, PACKET_AUXDATA, TP_STATUS_VLAN_VALID = 263, 8, 0x10
-ETH_P_ALL = 0x0003
 OURS_V4, PEER_V4 = "10.7.100.2", "10.7.100.1"
 OURS_V6, PEER_V6 = "fd00:7:100::2", "fd00:7:100::1"
-
-
-class RawWire:
-    """Frames into and out of tcpterm through a packet socket on its tap."""
-
-    def __init__(self, interface):
-        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-        self.sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-        self.sock.bind((interface, 0))
-        shown = subprocess.run(["ip", "-j", "link", "show", "dev", interface], capture_output=True, text=True)
-        self.mac = json.loads(shown.stdout)[0]["address"]
-
-    def send(self, frame):
-        self.sock.send(bytes(frame))
-
-    def _next(self, deadline):
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.sock], [], [], remaining)[0]:
-                return None
-            data, ancillary, _, address = self.sock.recvmsg(65536, socket.CMSG_SPACE(32))
-            if address[2] == socket.PACKET_OUTGOING:
-                continue  # our own frames
-            for level, kind, value in ancillary:
-                if level == SOL_PACKET and kind == PACKET_AUXDATA:
-                    status, _, _, _, _, tci, _ = struct.unpack_from("IIIHHHH", value)
-                    if status & TP_STATUS_VLAN_VALID:  # the kernel took the tag off: put it back
-                        data = data[:12] + struct.pack("!HH", 0x8100, tci) + data[12:]
-            return Ether(data)
-
-    def receive(self, match, timeout_s=3.0):
-        """The first frame from tcpterm that `match` accepts, or None."""
-        deadline = time.monotonic() + timeout_s
-        while (frame := self._next(deadline)) is not None:
-            if match(frame):
-                return frame
-        return None
 
 
 def vid(frame):
@@ -114,38 +72,11 @@ def raw_frames(tcpterm, mac):
            lambda f: ICMPv6ND_NA in f and f[ICMPv6ND_NA].tgt == OURS_V6)
 
     # HTTP over TCP, segment by segment.
-    ip_layer = IP(src=PEER_V4, dst=OURS_V4)
-    port, seq = 40000, 1000
+    def tagged(segment):
+        check(vid(segment) == 100, f"a TCP segment carries VLAN {vid(segment)}, expected 100: {segment!r}")
 
-    def from_server(f):
-        return TCP in f and f[TCP].sport == 80 and f[TCP].dport == port
-
-    synack = expect("SYN-ACK", eth / Dot1Q(vlan=100) / ip_layer / TCP(sport=port, dport=80, flags="S", seq=seq,
-                                                                      window=65535, options=[("MSS", 1460)]),
-                    lambda f: from_server(f) and f[TCP].flags.S and f[TCP].flags.A)
-    seq, ack = seq + 1, synack[TCP].seq + 1
-    request = b"GET / HTTP/1.1\r\nHost: tcpterm\r\nConnection: close\r\n\r\n"
-    wire.send(eth / Dot1Q(vlan=100) / ip_layer / TCP(sport=port, dport=80, flags="PA", seq=seq, ack=ack) / request)
-    seq += len(request)
-    response = b""
-    deadline = time.monotonic() + 10
-    while True:
-        segment = wire.receive(from_server, timeout_s=max(0.1, deadline - time.monotonic()))
-        check(segment is not None, f"the HTTP exchange stalled; response so far {response!r}")
-        check(vid(segment) == 100, f"a TCP segment carries VLAN {vid(segment)}, expected 100")
-        check(not segment[TCP].flags.R, "tcpterm reset the raw HTTP connection")
-        payload = bytes(segment[TCP].payload)
-        if segment[TCP].seq == ack and payload:
-            response += payload
-            ack += len(payload)
-        if segment[TCP].flags.F and segment[TCP].seq + len(payload) == ack:
-            ack += 1
-            break
-        if payload:
-            wire.send(eth / Dot1Q(vlan=100) / ip_layer / TCP(sport=port, dport=80, flags="A", seq=seq, ack=ack))
+    response = http_exchange(wire, eth / Dot1Q(vlan=100) / IP(src=PEER_V4, dst=OURS_V4), 40000, 1000, tagged)
     check(b" 200 " in response and response.endswith(b"Hello from tcpterm\n"), f"HTTP response {response!r}")
-    expect("ACK of our FIN", eth / Dot1Q(vlan=100) / ip_layer / TCP(sport=port, dport=80, flags="FA", seq=seq, ack=ack),
-           lambda f: from_server(f) and f[TCP].flags.A and f[TCP].ack == seq + 1)
 
     # Untagged and VLAN 200: dropped, unanswered.
     wrong = [Ether(src=wire.mac, dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc=wire.mac, psrc=PEER_V4, pdst=OURS_V4),
