@@ -18,11 +18,12 @@ namespace tcpterm::dataplane {
   X(rx_bytes)                                                                        \
   X(tx_packets)                                                                      \
   X(tx_bytes)                                                                        \
-  X(tx_ring_full)    /* rte_eth_tx_burst refused: frames freed */                    \
-  X(tx_no_mbuf)      /* mbuf pool empty when building a frame */                     \
-  X(tx_build_failed) /* a frame did not fit an mbuf */                               \
-  X(tx_no_neighbour) /* TCP segment dropped: next hop's MAC unknown */               \
-  X(tx_no_route)     /* no port owns the source address */                           \
+  X(tx_ring_full)        /* rte_eth_tx_burst refused: frames freed */                \
+  X(tx_no_mbuf)          /* mbuf pool empty when building a frame */                 \
+  X(tx_build_failed)     /* a frame did not fit an mbuf */                           \
+  X(tx_no_neighbour)     /* TCP segment dropped: next hop's MAC unknown */           \
+  X(tx_no_route)         /* no port owns the source address */                       \
+  X(tx_reused_rx_frames) /* replies built in the received frame, not a new mbuf */   \
   X(arp_requests_in)                                                                 \
   X(arp_replies_in)                                                                  \
   X(arp_replies_out)                                                                 \

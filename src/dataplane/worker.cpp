@@ -4,6 +4,7 @@
 #include "dataplane/worker.hpp"
 
 #include <optional>
+#include <utility>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -279,7 +280,9 @@ void Worker::handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx) {
     case wire::PacketKind::kTcp:
       if (client_wants_frames_ && client_->on_frame(r)) break;
       for_kernel = !is_ours(port, r.destination_ip);
-      if (!for_kernel) handle_tcp(port, r, rx.hashed ? rx.flow_hash : segment_hash(port, r, m));
+      if (!for_kernel &&
+          handle_tcp(port, r, rx.hashed ? rx.flow_hash : segment_hash(port, r, m), m))
+        return;  // a reply was built in the mbuf
       break;
   }
   if (for_kernel && port.exception) return pass_to_kernel(port, m);
@@ -397,7 +400,10 @@ bool Worker::handle_solicitation(PortQueue& port, const wire::ParseResult& r) {
   return false;
 }
 
-void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash) {
+// Returns true when a reply took the received frame `m` (it then leaves
+// with the reply); false when the caller still owns it.
+bool Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash,
+                        rte_mbuf* m) {
   ++counters_.tcp_segments_in;
   neighbours_.learn(r.source_ip, r.source_mac, now_us_);
   tcp::Segment seg;
@@ -418,8 +424,17 @@ void Worker::handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t fl
   reply_.key = &seg.key;
   reply_.port = &port;
   reply_.mac = r.source_mac;
+  // A segment without data is not read again once the engine has its fields
+  // (a payload is, by the application, until input returns), so its frame
+  // may carry the first reply: one mbuf allocation and one free fewer for
+  // the SYN-ACK and for the ACK of a FIN.
+  rte_mbuf* const offered = r.payload.empty() && reusable(m) ? m : nullptr;
+  reply_.frame = offered;
   engine_->input(seg, now_us_);
   reply_.key = nullptr;
+  const bool taken = offered != nullptr && reply_.frame == nullptr;
+  reply_.frame = nullptr;
+  return taken;
 }
 
 // ---- control channel ----
@@ -467,7 +482,8 @@ void Worker::emit(const tcp::OutSegment& s) {
   // came in on, to the MAC it came from: the neighbour entry handle_tcp has
   // just learned, so resolve() would find the same (bench/RESULTS.md: two
   // lookups per frame saved).
-  if (reply_.key != nullptr && *s.key == *reply_.key) return emit_to(*reply_.port, s, reply_.mac);
+  if (reply_.key != nullptr && *s.key == *reply_.key)
+    return emit_to(*reply_.port, s, reply_.mac, std::exchange(reply_.frame, nullptr));
   PortQueue* port = port_owning(s.key->local_address);
   if (!port) {
     ++counters_.tx_no_route;
@@ -488,11 +504,14 @@ void Worker::emit_via(const wire::IpAddress& port_address, const tcp::OutSegment
 void Worker::emit_on(PortQueue& port, const tcp::OutSegment& s) {
   const wire::MacAddress* mac = resolve(port, s.key->remote_address);
   if (!mac) return;
-  emit_to(port, s, *mac);
+  emit_to(port, s, *mac, nullptr);
 }
 
-void Worker::emit_to(PortQueue& port, const tcp::OutSegment& s, const wire::MacAddress& mac) {
-  rte_mbuf* m = allocate_frame(port);
+// Builds the segment in `m` (a received frame handed over by the reply path)
+// or, when it is null, in a newly allocated one.
+void Worker::emit_to(PortQueue& port, const tcp::OutSegment& s, const wire::MacAddress& mac,
+                     rte_mbuf* m) {
+  m = m ? recycle_frame(m) : allocate_frame(port);
   if (!m) return;
   wire::TcpFrameSpec spec;
   spec.source_mac = port.info->mac;
@@ -647,6 +666,21 @@ rte_mbuf* Worker::allocate_frame(PortQueue& port) {
     return nullptr;
   }
   // Expose the whole data room; send_frame trims to the frame length.
+  m->data_len = static_cast<uint16_t>(rte_pktmbuf_tailroom(m));
+  return m;
+}
+
+// A received mbuf that a reply may be built in: the worker is its only
+// holder and its data is in its own buffer, in one segment.
+bool Worker::reusable(const rte_mbuf* m) {
+  return m->nb_segs == 1 && RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+// A received mbuf made like a newly allocated one: RX offload flags, lengths
+// and offsets cleared, the whole data room exposed as in allocate_frame.
+rte_mbuf* Worker::recycle_frame(rte_mbuf* m) {
+  ++counters_.tx_reused_rx_frames;
+  rte_pktmbuf_reset(m);
   m->data_len = static_cast<uint16_t>(rte_pktmbuf_tailroom(m));
   return m;
 }

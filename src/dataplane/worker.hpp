@@ -112,7 +112,7 @@ class Worker {
   bool handle_solicitation(PortQueue& port, const wire::ParseResult& r);
   static uint32_t segment_hash(const PortQueue& port, const wire::ParseResult& r,
                                const rte_mbuf* m);
-  void handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash);
+  bool handle_tcp(PortQueue& port, const wire::ParseResult& r, uint32_t flow_hash, rte_mbuf* m);
   void serve_commands();
   void take_snapshot(WorkerCommand& command) const;
 
@@ -121,10 +121,13 @@ class Worker {
   const wire::MacAddress* resolve(PortQueue& port, const wire::IpAddress& destination);
   void request_neighbour(PortQueue& port, const wire::IpAddress& next_hop);
   rte_mbuf* allocate_frame(PortQueue& port);
+  static bool reusable(const rte_mbuf* m);
+  rte_mbuf* recycle_frame(rte_mbuf* m);
   void send_frame(PortQueue& port, rte_mbuf* m, size_t length);
   void flush(PortQueue& port);
   void emit_on(PortQueue& port, const tcp::OutSegment& segment);
-  void emit_to(PortQueue& port, const tcp::OutSegment& segment, const wire::MacAddress& mac);
+  void emit_to(PortQueue& port, const tcp::OutSegment& segment, const wire::MacAddress& mac,
+               rte_mbuf* m);
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
   static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
@@ -142,11 +145,13 @@ class Worker {
   std::vector<rte_mbuf*> rx_mbufs_;
   std::unique_ptr<Received[]> received_;  // poll()'s per-frame parse, one per rx_mbufs_ slot
   /// While the engine handles a received segment: its flow, the port it came
-  /// in on and the MAC it came from, so replies skip the route and neighbour lookups.
+  /// in on and the MAC it came from, so replies skip the route and neighbour
+  /// lookups; and its frame, while the first reply may be built in it.
   struct ReplyPath {
     const table::FlowKey* key = nullptr;  // null outside handle_tcp
     PortQueue* port = nullptr;
     wire::MacAddress mac;
+    rte_mbuf* frame = nullptr;  // the received frame, until a reply takes it
   };
   ReplyPath reply_;
   uint64_t us_per_tsc_q32_;  // microseconds per TSC cycle, 32.32 fixed point

@@ -4,7 +4,8 @@ links to one subnet): a segment tcpterm sends while handling a received one
 of the same flow leaves by the port that segment came in on, to the MAC it
 came from (Worker::emit's reply path). Before that path existed the reply
 left by the first port owning the address, net_tap0, whatever port the
-segment came in on.
+segment came in on. A reply to a segment without data is built in that
+segment's own mbuf (counted as tx_reused_rx_frames).
 
 Raw frames through packet sockets on both taps' kernel sides: a SYN on each
 port is answered on that port alone, and a whole HTTP exchange on the second
@@ -83,6 +84,10 @@ def test(ctx):
     # The two half-open flows were reset before they were established.
     check(tcpterm.engine("passive_opens") == 1, f"passive_opens {tcpterm.engine('passive_opens')}, expected 1")
     check(tcpterm.engine("rst_in") == 2, f"rst_in {tcpterm.engine('rst_in')}, expected our 2 resets")
+    # Replies to data-less segments are built in the received frame: the three
+    # SYN-ACKs and the ACK of our FIN (the response answers the GET, which has data).
+    reused = tcpterm.dataplane("tx_reused_rx_frames")
+    check(reused == 4, f"tx_reused_rx_frames {reused}, expected 4")
     check(tcpterm.engine("rst_out") == 0, f"tcpterm sent {tcpterm.engine('rst_out')} resets")
 
 
