@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -87,6 +88,33 @@ TEST(Checksum, AnyIncomingSumFoldsLikeItsValue) {
               checksum_fold(checksum_accumulate(data, reduced)))
         << start;
   }
+}
+
+TEST(Checksum, FoldIsTheOnesComplementSumOfAnyValue) {
+  // Reference: the one's complement sum of a value is its residue mod 0xffff,
+  // written 0xffff rather than 0 for a non-zero multiple; 0 stays 0.
+  const auto reference = [](uint64_t value) -> uint16_t {
+    const auto folded = static_cast<uint16_t>(value == 0 ? 0 : (value - 1) % 0xffff + 1);
+    return std::endian::native == std::endian::little ? __builtin_bswap16(folded) : folded;
+  };
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  0xfffe,
+                                  0xffff,
+                                  0x10000,
+                                  0x1fffe,
+                                  0xffffffff,
+                                  0x100000000,
+                                  0x1fffffffe,
+                                  0xfffeffff,
+                                  0xffff0000,
+                                  0xffffffff0000ffff,
+                                  ~uint64_t{0},
+                                  uint64_t{0xffff} << 48,
+                                  0x8000800080008000};
+  std::mt19937_64 random(11);
+  for (int i = 0; i < 100000; ++i) values.push_back(random() >> (random() % 64));
+  for (const uint64_t value : values) EXPECT_EQ(checksum_fold(value), reference(value)) << value;
 }
 
 /// The pseudo-headers laid out as bytes (RFC 9293 3.1, RFC 8200 8.1).
