@@ -226,12 +226,7 @@ uint32_t Worker::segment_hash(const PortQueue& port, const wire::ParseResult& r,
   // The NIC's Toeplitz hash with our key equals flow_hash; use it when present.
   if (port.info->rss_hash_is_flow_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
     return m->hash.rss;
-  table::FlowKey key;
-  key.remote_address = r.source_ip;
-  key.local_address = r.destination_ip;
-  key.remote_port = r.source_port;
-  key.local_port = r.destination_port;
-  return table::flow_hash(key);
+  return table::flow_hash(r.source_ip, r.destination_ip, r.source_port, r.destination_port);
 }
 
 void Worker::handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx) {

@@ -122,15 +122,25 @@ inline uint32_t toeplitz_of_tuple(const uint8_t* remote, const uint8_t* local, u
 
 }  // namespace detail
 
-/// The RSS hash of a packet received on `key`'s flow with kDefaultRssKey:
-/// equal to toeplitz_hash(kDefaultRssKey, rss_input(key)) and to the NIC's
-/// mbuf hash.rss. 12 (IPv4) or 36 (IPv6) table lookups.
+/// The RSS hash of a packet received from `remote` to `local` with
+/// kDefaultRssKey: equal to toeplitz_hash(kDefaultRssKey, rss_input(key)) for
+/// that flow's key and to the NIC's mbuf hash.rss. 12 (IPv4) or 36 (IPv6)
+/// table lookups. Takes the addresses where they are: the worker hashes a
+/// frame's parse right after writing it, and copying the addresses into a key
+/// first read each back whole, which missed store forwarding (each was
+/// written as two 8-byte halves).
+inline uint32_t flow_hash(const wire::IpAddress& remote, const wire::IpAddress& local,
+                          uint16_t remote_port, uint16_t local_port) {
+  if (remote.is_v4())
+    return detail::toeplitz_of_tuple<4>(remote.v4_bytes(), local.v4_bytes(), remote_port,
+                                        local_port);
+  return detail::toeplitz_of_tuple<16>(remote.v6_bytes(), local.v6_bytes(), remote_port,
+                                       local_port);
+}
+
+/// flow_hash of `key`'s flow.
 inline uint32_t flow_hash(const FlowKey& key) {
-  if (key.is_v4())
-    return detail::toeplitz_of_tuple<4>(key.remote_address.v4_bytes(), key.local_address.v4_bytes(),
-                                        key.remote_port, key.local_port);
-  return detail::toeplitz_of_tuple<16>(key.remote_address.v6_bytes(), key.local_address.v6_bytes(),
-                                       key.remote_port, key.local_port);
+  return flow_hash(key.remote_address, key.local_address, key.remote_port, key.local_port);
 }
 
 }  // namespace tcpterm::table
