@@ -3,6 +3,7 @@
 // syscalls, no heap, no exceptions (STYLE 6).
 #include "dataplane/worker.hpp"
 
+#include <array>
 #include <optional>
 #include <utility>
 
@@ -22,21 +23,26 @@
 
 namespace tcpterm::dataplane {
 
-/// One port as this worker sees it: the shared facts and its own TX buffer.
-struct Worker::PortQueue {
-  const PortInfo* info = nullptr;
-  std::vector<rte_mbuf*> tx;  // frames waiting for the end of the burst
-  size_t tx_count = 0;
-  PortQueue* exception = nullptr;  // main port: where frames not for tcpterm go
-  PortQueue* uplink = nullptr;     // exception port: the main port its frames leave by
-};
-
 /// What the first stage of poll() learned of one received frame.
 struct Worker::Received {
   bool parsed = false;  // one segment, our VLAN: `frame` holds its parse
   wire::ParseResult frame;
   bool hashed = false;     // kTcp: flow_hash is set
   uint32_t flow_hash = 0;  // the flow's table hash (the NIC's or flow_hash)
+};
+
+/// One port as this worker sees it: the shared facts, its own TX buffer and
+/// its two RX slots: the burst being parsed and the one held for handling.
+struct Worker::PortQueue {
+  const PortInfo* info = nullptr;
+  std::vector<rte_mbuf*> tx;  // frames waiting for the end of the burst
+  size_t tx_count = 0;
+  PortQueue* exception = nullptr;  // main port: where frames not for tcpterm go
+  PortQueue* uplink = nullptr;     // exception port: the main port its frames leave by
+  std::array<std::vector<rte_mbuf*>, 2> rx;
+  std::array<std::unique_ptr<Received[]>, 2> received;  // the parse of each rx slot's frames
+  uint16_t held = 0;  // frames in rx[held_slot] parsed but not yet handled
+  uint8_t held_slot = 0;
 };
 
 namespace {
@@ -82,8 +88,6 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
       counters_(counters),
       neighbours_(settings.neighbour_entries, settings.neighbour_reachable_us),
       apps_(settings.http),
-      rx_mbufs_(settings.rx_burst),
-      received_(new Received[settings.rx_burst]),
       us_per_tsc_q32_((uint64_t{1'000'000} << 32) / rte_get_tsc_hz()),
       load_(rte_rdtsc()) {
   ports_.reserve(ports.size() * 2);  // PortQueues point at each other
@@ -91,12 +95,17 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
     PortQueue& p = ports_.emplace_back();
     p.info = &info;
     p.tx.resize(settings.tx_burst);
+    for (size_t slot = 0; slot < 2; ++slot) {
+      p.rx[slot].resize(settings.rx_burst);
+      p.received[slot].reset(new Received[settings.rx_burst]);
+    }
   }
   for (size_t i = 0, main_ports = ports_.size(); i < main_ports; ++i) {
     if (!ports_[i].info->exception) continue;
     PortQueue& e = ports_.emplace_back();
     e.info = ports_[i].info->exception;
     e.tx.resize(settings.tx_burst);
+    e.rx[0].resize(settings.rx_burst);  // forwarded at once: one slot
     e.uplink = &ports_[i];
     ports_[i].exception = &e;
   }
@@ -105,8 +114,10 @@ Worker::Worker(unsigned lcore, uint16_t queue, std::span<const PortInfo> ports,
 }
 
 Worker::~Worker() {
-  for (PortQueue& p : ports_)
+  for (PortQueue& p : ports_) {
     for (size_t i = 0; i < p.tx_count; ++i) rte_pktmbuf_free(p.tx[i]);
+    for (uint16_t i = 0; i < p.held; ++i) rte_pktmbuf_free(p.rx[p.held_slot][i]);
+  }
 }
 
 bool Worker::listen(const wire::IpAddress& address, uint16_t port, std::string_view app_name) {
@@ -137,7 +148,10 @@ uint64_t Worker::tsc_to_us(uint64_t tsc) const {
 void Worker::run() {
   load_ = PollLoad(rte_rdtsc());
   while (!stop_.load(std::memory_order_relaxed)) run_once();
-  for (PortQueue& port : ports_) flush(port);
+  for (PortQueue& port : ports_) {
+    handle_held(port);
+    flush(port);
+  }
 }
 
 bool Worker::run_once() {
@@ -172,29 +186,50 @@ void Worker::idle_backoff() {
   backoff_us_ = std::min<uint32_t>(backoff_us_ * 2, settings_.idle_sleep_us);
 }
 
-// Three stages per burst, so that the cache misses of different flows
-// overlap instead of queueing one after another: parse every frame and start
-// loading its flow-table bucket; then, with the buckets in, start loading
-// the TCBs and TIME-WAIT records they point at; then process the frames in
-// order. Without this, the bucket and TCB loads of each segment stalled the
-// worker in turn (bench/RESULTS.md, end to end: Engine::input's samples sat
-// on the bucket load).
+// Three stages per frame, so that the cache misses of different flows
+// overlap instead of queueing one after another: parse every frame of a burst
+// and start loading its flow-table bucket; then, with the buckets in, start
+// loading the TCBs and TIME-WAIT records they point at; then process the
+// frames in order. Without this, the bucket and TCB loads of each segment
+// stalled the worker in turn (bench/RESULTS.md, end to end: Engine::input's
+// samples sat on the bucket load). A burst is handled in the poll after the
+// one that received it, once the next burst has been parsed: the new burst's
+// bucket loads then overlap the handling of the held one instead of stalling
+// a loop that does nothing else (the held frames wait one loop iteration).
 bool Worker::poll(PortQueue& port) {
-  uint16_t n = rte_eth_rx_burst(port.info->port_id, queue_, rx_mbufs_.data(), settings_.rx_burst);
   if (port.uplink) {
-    for (uint16_t i = 0; i < n; ++i) forward_from_kernel(port, rx_mbufs_[i]);
+    uint16_t n =
+        rte_eth_rx_burst(port.info->port_id, queue_, port.rx[0].data(), settings_.rx_burst);
+    for (uint16_t i = 0; i < n; ++i) forward_from_kernel(port, port.rx[0][i]);
     return n > 0;
   }
+  const uint8_t slot = port.held_slot ^ 1;
+  rte_mbuf** const mbufs = port.rx[slot].data();
+  Received* const received = port.received[slot].get();
+  uint16_t n = rte_eth_rx_burst(port.info->port_id, queue_, mbufs, settings_.rx_burst);
   for (uint16_t i = 0; i < n; ++i) {
-    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx_mbufs_[i + 1], void*));
-    parse_received(port, rx_mbufs_[i], received_[i]);
-    if (received_[i].hashed) engine_->prefetch(received_[i].flow_hash);
+    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void*));
+    parse_received(port, mbufs[i], received[i]);
+    if (received[i].hashed) engine_->prefetch(received[i].flow_hash);
   }
+  const bool handled = handle_held(port);
+  port.held_slot = slot;
+  port.held = n;
+  return n > 0 || handled;
+}
+
+// Stages two and three for the frames the previous poll of `port` parsed.
+bool Worker::handle_held(PortQueue& port) {
+  const uint16_t n = port.held;
+  if (n == 0) return false;
+  rte_mbuf** const mbufs = port.rx[port.held_slot].data();
+  const Received* const received = port.received[port.held_slot].get();
   for (uint16_t i = 0; i < n; ++i) {
-    if (received_[i].hashed) engine_->prefetch_connection(received_[i].flow_hash);
+    if (received[i].hashed) engine_->prefetch_connection(received[i].flow_hash);
   }
-  for (uint16_t i = 0; i < n; ++i) handle_frame(port, rx_mbufs_[i], received_[i]);
-  return n > 0;
+  for (uint16_t i = 0; i < n; ++i) handle_frame(port, mbufs[i], received[i]);
+  port.held = 0;
+  return true;
 }
 
 // Stage one: parse. Frames that the checks in handle_frame turn away

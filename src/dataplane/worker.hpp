@@ -101,6 +101,7 @@ class Worker {
   uint64_t tsc_to_us(uint64_t tsc) const;
   struct Received;
   bool poll(PortQueue& port);
+  bool handle_held(PortQueue& port);
   void idle_backoff();
   void parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) const;
   void handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx);
@@ -142,8 +143,6 @@ class Worker {
   std::unique_ptr<Engine> engine_;
   ClientDriver* client_ = nullptr;
   bool client_wants_frames_ = false;
-  std::vector<rte_mbuf*> rx_mbufs_;
-  std::unique_ptr<Received[]> received_;  // poll()'s per-frame parse, one per rx_mbufs_ slot
   /// While the engine handles a received segment: its flow, the port it came
   /// in on and the MAC it came from, so replies skip the route and neighbour
   /// lookups; and its frame, while the first reply may be built in it.
