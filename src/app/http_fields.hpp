@@ -15,13 +15,16 @@ using http_text::iequals;
 using http_text::is_token_char;
 using http_text::trim;
 
+inline constexpr http_text::FoldedLiteral kCloseOption{"close"};
+inline constexpr http_text::FoldedLiteral kKeepAliveOption{"keep-alive"};
+
 /// Applies the Connection options (RFC 9110 7.6.1) to keep_alive.
 inline void apply_connection_header(std::string_view value, HttpRequestHead& head) {
   while (!value.empty()) {
     size_t comma = value.find(',');
     std::string_view option = trim(value.substr(0, comma));
-    if (iequals(option, "close")) head.keep_alive = false;
-    if (iequals(option, "keep-alive") && head.http10) head.keep_alive = true;
+    if (iequals(option, kCloseOption)) head.keep_alive = false;
+    if (iequals(option, kKeepAliveOption) && head.http10) head.keep_alive = true;
     value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
   }
 }

@@ -15,6 +15,11 @@ namespace {
 using Status = HttpRequestHead::Status;
 using namespace http_fields;
 
+// The names the parser acts on, compared a word at a time.
+constexpr http_text::FoldedLiteral kConnection{"connection"};
+constexpr http_text::FoldedLiteral kContentLength{"content-length"};
+constexpr http_text::FoldedLiteral kTransferEncoding{"transfer-encoding"};
+
 /// Position of the first '\n' in [p, end), or end. Request heads are a few
 /// short lines, so eight bytes at a time in a register (SWAR) beat a memchr
 /// call per line (with the pointer walks below: run-e2e's request parsed in
@@ -107,11 +112,11 @@ HttpRequestHead parse_http_request_head(std::span<const uint8_t> bytes) {
     }
     const std::string_view name(line.data(), static_cast<size_t>(name_end - line.data()));
     std::string_view value = trim(line.substr(name.size() + 1));
-    if (iequals(name, "connection")) {
+    if (iequals(name, kConnection)) {
       apply_connection_header(value, head);
-    } else if (iequals(name, "content-length")) {
+    } else if (iequals(name, kContentLength)) {
       if (!apply_content_length(value, content_length_seen, head)) head.status = Status::kMalformed;
-    } else if (iequals(name, "transfer-encoding")) {
+    } else if (iequals(name, kTransferEncoding)) {
       head.status = Status::kMalformed;  // no chunked bodies for a static responder
     }
     if (head.status == Status::kMalformed) return head;

@@ -4,6 +4,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tcpterm::app::http_text {
@@ -34,6 +38,65 @@ inline bool iequals(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
+}
+
+/// A lowercase literal (a field name or token such as "content-length" or
+/// "close") that input is compared with case-insensitively a word at a time
+/// instead of a byte at a time: the literal's bytes as 8-byte words (4-byte
+/// below 8 characters; the last word overlaps the one before it), each with
+/// a mask holding 0x20 at the letters, so (input | mask) == word matches a
+/// letter in either case and every other byte exactly. Built at compile time.
+class FoldedLiteral {
+ public:
+  consteval explicit FoldedLiteral(std::string_view lower) : size_(lower.size()) {
+    width_ = size_ >= 8 ? 8 : 4;
+    if (size_ < 4 || size_ > kMaxSize) throw "FoldedLiteral: 4 to 32 characters";
+    for (size_t offset = 0; offset + width_ < size_; offset += width_) offsets_[count_++] = offset;
+    offsets_[count_++] = size_ - width_;
+    for (size_t k = 0; k < count_; ++k) {
+      for (size_t i = 0; i < width_; ++i) {
+        const char c = lower[offsets_[k] + i];
+        if (c >= 'A' && c <= 'Z') throw "FoldedLiteral: the literal must be lowercase";
+        const bool letter = c >= 'a' && c <= 'z';
+        const size_t shift = 8 * (std::endian::native == std::endian::little ? i : width_ - 1 - i);
+        words_[k] |= uint64_t{static_cast<unsigned char>(c)} << shift;
+        masks_[k] |= uint64_t{letter ? 0x20u : 0u} << shift;
+      }
+    }
+  }
+
+  /// True when `s` equals the literal, ASCII letters compared case-insensitively.
+  bool matches(std::string_view s) const {
+    if (s.size() != size_) return false;
+    for (size_t k = 0; k < count_; ++k)
+      if ((load(s.data() + offsets_[k]) | masks_[k]) != words_[k]) return false;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kMaxSize = 32;
+  uint64_t load(const char* p) const {
+    if (width_ == 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      return w;
+    }
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  }
+
+  size_t size_;
+  size_t width_ = 8;
+  size_t count_ = 0;
+  std::array<size_t, kMaxSize / 4> offsets_{};
+  std::array<uint64_t, kMaxSize / 4> words_{};
+  std::array<uint64_t, kMaxSize / 4> masks_{};
+};
+
+/// iequals for a literal known at compile time.
+inline bool iequals(std::string_view a, const FoldedLiteral& b) {
+  return b.matches(a);
 }
 
 /// Strips OWS (RFC 9110 5.6.3: spaces and horizontal tabs) at both ends.

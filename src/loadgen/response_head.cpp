@@ -11,6 +11,8 @@ namespace {
 using app::http_text::iequals;
 using app::http_text::trim;
 
+constexpr app::http_text::FoldedLiteral kContentLength{"content-length"};
+
 /// "HTTP/1.1 200 OK": false when the line is not of that shape; otherwise
 /// `status` is the code, or -1 when it is not three digits (RFC 9112 4).
 bool parse_status_line(std::string_view line, int& status) {
@@ -49,7 +51,7 @@ bool parse_response_head(std::string_view bytes, ResponseHead& head) {
     if (!read_headers) continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    if (iequals(trim(line.substr(0, colon)), "content-length")) {
+    if (iequals(trim(line.substr(0, colon)), kContentLength)) {
       std::string_view value = trim(line.substr(colon + 1));
       int64_t length = -1;
       auto [q, ec] = std::from_chars(value.data(), value.data() + value.size(), length);

@@ -2,17 +2,68 @@
 // that records what was sent and whether the connection was closed.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "app/echo.hpp"
 #include "app/http_request.hpp"
 #include "app/http_responder.hpp"
+#include "app/http_text.hpp"
 
 namespace tcpterm::app {
 namespace {
 
 std::span<const uint8_t> bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+// FoldedLiteral answers as the byte-wise iequals does: for every literal the
+// parsers use, on the literal in random case, with one byte replaced (by its
+// other case, by byte ^ 0x20 such as CR for '-', by a random byte), and cut
+// or lengthened by one.
+TEST(HttpText, FoldedLiteralMatchesLikeTheByteWiseCompare) {
+  using http_text::FoldedLiteral;
+  static constexpr FoldedLiteral kLiterals[] = {
+      FoldedLiteral("connection"),        FoldedLiteral("content-length"),
+      FoldedLiteral("transfer-encoding"), FoldedLiteral("close"),
+      FoldedLiteral("keep-alive"),        FoldedLiteral("host"),
+      FoldedLiteral("abcdefgh")};
+  static constexpr std::string_view kTexts[] = {"connection", "content-length", "transfer-encoding",
+                                                "close",      "keep-alive",     "host",
+                                                "abcdefgh"};
+  std::mt19937 random(5);
+  size_t matched = 0, rejected = 0;
+  for (size_t l = 0; l < std::size(kLiterals); ++l) {
+    for (int round = 0; round < 4000; ++round) {
+      std::string s(kTexts[l]);
+      for (char& c : s)
+        if (random() % 2 && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      const size_t at = random() % s.size();
+      switch (random() % 6) {
+        case 0:
+          s[at] = static_cast<char>(s[at] ^ 0x20);
+          break;
+        case 1:
+          s[at] = static_cast<char>(random());
+          break;
+        case 2:
+          s.pop_back();
+          break;
+        case 3:
+          s.push_back(static_cast<char>(random()));
+          break;
+        default:
+          break;  // only the case changed
+      }
+      const bool expected = http_text::iequals(std::string_view(s), kTexts[l]);
+      EXPECT_EQ(kLiterals[l].matches(s), expected) << kTexts[l] << " vs " << s;
+      ++(expected ? matched : rejected);
+    }
+  }
+  EXPECT_GT(matched, 1000u);  // both answers were exercised
+  EXPECT_GT(rejected, 1000u);
+  EXPECT_FALSE(FoldedLiteral("keep-alive").matches("keep\ralive"));  // CR is '-' | 0x20
+  EXPECT_TRUE(FoldedLiteral("keep-alive").matches("Keep-Alive"));
 }
 
 /// Stands in for tcpterm::Stream: a send buffer of `space` bytes.
