@@ -89,27 +89,32 @@ class SendRing {
   /// Appends as much of `data` as fits; returns bytes taken.
   uint32_t append(std::span<const uint8_t> data) {
     uint32_t n = std::min<uint32_t>(space(), static_cast<uint32_t>(data.size()));
-    uint32_t tail = (meta_.head + meta_.length) % size_;
+    uint32_t tail = wrap(meta_.head + meta_.length);
     uint32_t first = std::min(n, size_ - tail);
     std::memcpy(bytes_ + tail, data.data(), first);
-    std::memcpy(bytes_, data.data() + first, n - first);
+    if (n > first) std::memcpy(bytes_, data.data() + first, n - first);
     meta_.length += n;
     return n;
   }
-  /// Bytes [offset, offset + n) from the first unacknowledged byte, as 1 or 2 spans.
+  /// Bytes [offset, offset + n) from the first unacknowledged byte, as 1 or 2
+  /// spans; offset + n is at most length().
   std::array<std::span<const uint8_t>, 2> peek(uint32_t offset, uint32_t n) const {
-    uint32_t start = (meta_.head + offset) % size_;
+    uint32_t start = wrap(meta_.head + offset);
     uint32_t first = std::min(n, size_ - start);
     return {std::span<const uint8_t>(bytes_ + start, first),
             std::span<const uint8_t>(bytes_, n - first)};
   }
-  /// Drops n acknowledged bytes from the front.
+  /// Drops n acknowledged bytes (at most length()) from the front.
   void consume(uint32_t n) {
-    meta_.head = (meta_.head + n) % size_;
+    meta_.head = wrap(meta_.head + n);
     meta_.length -= n;
   }
 
  private:
+  // A ring offset from head plus at most size_ bytes: below 2 * size_, so one
+  // conditional subtraction instead of a division by the run-time size.
+  uint32_t wrap(uint32_t offset) const { return offset >= size_ ? offset - size_ : offset; }
+
   uint8_t* bytes_;
   BufferMeta& meta_;
   uint32_t size_;
