@@ -89,6 +89,7 @@ class SendRing {
   /// Appends as much of `data` as fits; returns bytes taken.
   uint32_t append(std::span<const uint8_t> data) {
     uint32_t n = std::min<uint32_t>(space(), static_cast<uint32_t>(data.size()));
+    if (n == 0) return 0;  // an empty span may carry a null pointer memcpy must not see
     uint32_t tail = wrap(meta_.head + meta_.length);
     uint32_t first = std::min(n, size_ - tail);
     std::memcpy(bytes_ + tail, data.data(), first);
