@@ -87,6 +87,16 @@ inline uint64_t checksum_accumulate(std::span<const uint8_t> bytes, uint64_t sum
   return a + b + c + d;
 }
 
+/// The running sum of exactly `Words` 32-bit words at `p` (any alignment): a
+/// fixed-length header, with no length checks or tail handling, such as the
+/// 20-byte IPv4 header without options that nearly every datagram carries.
+template <size_t Words>
+inline uint64_t checksum_accumulate_words(const uint8_t* p) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < Words; ++i) sum += checksum_detail::load_native<uint32_t>(p + 4 * i);
+  return sum;
+}
+
 /// Folds a running sum to the 16-bit one's complement sum (not complemented),
 /// as a host-order value of the big-endian field. Two steps instead of five
 /// shift-and-add rounds: 64 to 32 bits with an end-around carry (2^32 is 1

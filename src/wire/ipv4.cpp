@@ -22,8 +22,14 @@ Checked<Ipv4View> Ipv4View::check(std::span<const uint8_t> packet, bool checksum
   const size_t total_length = load_be16(p + 2);
   if (total_length < header_length || total_length > packet.size())
     return Result::rejected(DropReason::kIpv4BadTotalLength);
-  if (!checksum_verified_by_hardware && !internet_checksum_ok(packet.first(header_length)))
-    return Result::rejected(DropReason::kIpv4BadChecksum);
+  if (!checksum_verified_by_hardware) {
+    // RFC 1071 1: the header, checksum included, sums to 0xffff. Options are
+    // rare, so the 20-byte header takes the unrolled five-word sum.
+    const uint64_t sum = header_length == kIpv4MinHeaderSize
+                             ? checksum_accumulate_words<kIpv4MinHeaderSize / 4>(p)
+                             : checksum_accumulate(packet.first(header_length));
+    if (checksum_fold(sum) != 0xffff) return Result::rejected(DropReason::kIpv4BadChecksum);
+  }
   // RFC 791 3.2: MF or a non-zero offset marks a fragment; tcpterm does not reassemble.
   const uint16_t flags_and_offset = load_be16(p + 6);
   if ((flags_and_offset & (kFlagMoreFragments | kFragmentOffsetMask)) != 0)

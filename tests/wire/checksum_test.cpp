@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "reference_frames.hpp"
@@ -57,6 +58,28 @@ TEST(Checksum, MatchesNaiveReferenceForEveryLengthAndAlignment) {
       ASSERT_EQ(internet_checksum({p, length}), naive_checksum(p, length))
           << "length " << length << " alignment " << alignment;
     }
+  }
+}
+
+template <size_t Words>
+void expect_fixed_sum_matches(const uint8_t* p) {
+  EXPECT_EQ(checksum_fold(checksum_accumulate_words<Words>(p)),
+            checksum_fold(checksum_accumulate({p, 4 * Words})))
+      << Words << " words";
+}
+
+template <size_t... Words>
+void expect_fixed_sums_match(const uint8_t* p, std::index_sequence<Words...>) {
+  (expect_fixed_sum_matches<Words>(p), ...);
+}
+
+TEST(Checksum, FixedWordSumsMatchTheGeneralSum) {
+  std::mt19937 random(99);
+  std::vector<uint8_t> storage(64 + 3);
+  for (int round = 0; round < 200; ++round) {
+    for (auto& byte : storage) byte = static_cast<uint8_t>(random());
+    // Words 0 to 15 (the IPv4 header's range of 5 to 15 included), unaligned.
+    expect_fixed_sums_match(storage.data() + round % 4, std::make_index_sequence<16>());
   }
 }
 

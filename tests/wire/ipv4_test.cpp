@@ -48,6 +48,26 @@ TEST(Ipv4View, SkipsOptionsAndIgnoresTtl) {
   EXPECT_EQ(checked.view.payload()[0], 0x9c);  // TCP source port 40000
 }
 
+TEST(Ipv4View, ChecksumCoversEveryHeaderByteWithAndWithoutOptions) {
+  // Bytes 4 to the header's end (ID, flags, TTL, protocol, checksum,
+  // addresses, options): a flipped bit there fails only the checksum. The
+  // 20-byte header takes a fixed five-word sum, a longer one the general loop.
+  for (const std::string_view hex : {test::kIpv4Syn, test::kIpv4OptionsTcp}) {
+    const auto good = ip_of(hex);
+    const size_t ihl = size_t{good[0] & 0xfu} * 4;
+    ASSERT_TRUE(Ipv4View::check(good, false).ok());
+    for (size_t byte = 4; byte < ihl; ++byte) {
+      if (byte == 6) continue;  // the fragment bits have their own reason
+      for (int bit = 0; bit < 8; ++bit) {
+        auto bad = good;
+        bad[byte] ^= static_cast<uint8_t>(1u << bit);
+        EXPECT_EQ(Ipv4View::check(bad, false).reason, DropReason::kIpv4BadChecksum)
+            << "header " << ihl << " byte " << byte << " bit " << bit;
+      }
+    }
+  }
+}
+
 TEST(Ipv4View, ExcludesEthernetPaddingFromThePayload) {
   auto packet = ip_of(test::kIpv4Syn);
   packet.resize(packet.size() + 6, 0);
