@@ -76,9 +76,10 @@ struct ParseResult {
   bool dropped() const { return kind == PacketKind::kDrop; }
 };
 
-/// Parses `frame` into `result` (all of it rewritten). On success `kind` says
-/// what it is and the fields for that kind are set; on failure `kind` is
-/// kDrop, `drop_reason` says why, and the other fields mean nothing.
+/// Parses `frame` into `result`. On success `kind` says what it is and every
+/// field of that kind (and of its layers) is written; the fields of other
+/// kinds are left as they were. On failure `kind` is kDrop, `drop_reason`
+/// says why, and the other fields mean nothing.
 void parse_frame(std::span<const uint8_t> frame, const ParseOptions& options, ParseResult& result);
 
 /// The same, returning the result.
