@@ -2,6 +2,7 @@
 #include "wire/tcp_header.hpp"
 
 #include "wire/checksum.hpp"
+#include "wire/summed_words.hpp"
 
 namespace tcpterm::wire {
 
@@ -31,18 +32,20 @@ size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec) {
 
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size) {
   if (out.size() < header_size) return 0;
-  uint8_t* p = out.data();
-  store_be16(p, spec.source_port);
-  store_be16(p + 2, spec.destination_port);
-  store_be32(p + 4, spec.sequence_number);
-  store_be32(p + 8, spec.acknowledgment_number);
-  p[12] = static_cast<uint8_t>((header_size / 4) << 4);
-  p[13] = spec.flags;
-  store_be16(p + 14, spec.window);
-  store_be16(p + 16, 0);
-  store_be16(p + 18, spec.urgent_pointer);
-  if (spec.options) encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, p + kTcpMinHeaderSize);
+  write_tcp_header(out.data(), spec, header_size);
   return header_size;
+}
+
+uint64_t write_tcp_header(uint8_t* out, const TcpHeaderSpec& spec, size_t header_size) {
+  SummedWords words(out);
+  words.put16(spec.source_port, spec.destination_port);
+  words.put(spec.sequence_number);
+  words.put(spec.acknowledgment_number);
+  words.put(uint32_t{static_cast<uint8_t>((header_size / 4) << 4)} << 24 |
+            uint32_t{spec.flags} << 16 | spec.window);
+  words.put16(0, spec.urgent_pointer);  // checksum 0 until the caller fills it in
+  if (spec.options) encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, words);
+  return words.sum();
 }
 
 }  // namespace tcpterm::wire

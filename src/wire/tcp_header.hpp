@@ -80,5 +80,9 @@ size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec);
 /// The same with `header_size` == tcp_header_size(spec) already known (the
 /// frame builder sizes the frame first and need not encode-size the options twice).
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size);
+/// Writes the header of `header_size` == tcp_header_size(spec) bytes (the
+/// caller has checked the room) and returns its running checksum sum, taken
+/// as it was written (wire/summed_words.hpp).
+uint64_t write_tcp_header(uint8_t* out, const TcpHeaderSpec& spec, size_t header_size);
 
 }  // namespace tcpterm::wire

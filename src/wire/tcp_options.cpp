@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "wire/byte_order.hpp"
+#include "wire/summed_words.hpp"
 
 namespace tcpterm::wire {
 
@@ -97,18 +98,10 @@ size_t sack_blocks_that_fit(const TcpOptions& options, size_t used) {
   return std::min<size_t>({options.sack_block_count, room, TcpOptions::kMaxSackBlocks});
 }
 
-uint8_t* put_timestamps(uint8_t* p, const TcpOptions& options) {
-  p[0] = tcp_option_kind::kTimestamps;
-  p[1] = option_length::kTimestamps;
-  store_be32(p + 2, options.ts_val);
-  store_be32(p + 6, options.ts_ecr);
-  return p + option_length::kTimestamps;
-}
-
-uint8_t* put_two_nops(uint8_t* p) {
-  p[0] = tcp_option_kind::kNoOperation;
-  p[1] = tcp_option_kind::kNoOperation;
-  return p + 2;
+void put_timestamps(SummedWords& out, uint8_t first, uint8_t second, const TcpOptions& options) {
+  out.put(first, second, tcp_option_kind::kTimestamps, option_length::kTimestamps);
+  out.put(options.ts_val);
+  out.put(options.ts_ecr);
 }
 
 }  // namespace
@@ -134,53 +127,46 @@ size_t encoded_tcp_options_size(const TcpOptions& options, bool syn) {
   return size + (blocks > 0 ? 4 + blocks * option_length::kSackBlock : 0);
 }
 
-size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out) {
-  uint8_t* p = out;
+// Every option layout below fills whole 32-bit words (NOPs pad in front of
+// wscale, sackOK and TS as Linux does), so each word is written at once.
+size_t encode_tcp_options(const TcpOptions& options, bool syn, SummedWords& out) {
+  constexpr uint8_t kNop = tcp_option_kind::kNoOperation;
+  uint8_t* const start = out.position();
   if (syn) {
-    if (options.has_mss) {
-      p[0] = tcp_option_kind::kMaximumSegmentSize;
-      p[1] = option_length::kMaximumSegmentSize;
-      store_be16(p + 2, options.mss);
-      p += 4;
-    }
+    if (options.has_mss)
+      out.put16(static_cast<uint16_t>(tcp_option_kind::kMaximumSegmentSize << 8 |
+                                      option_length::kMaximumSegmentSize),
+                options.mss);
     if (options.has_timestamps) {
-      if (options.sack_permitted) {
-        p[0] = tcp_option_kind::kSackPermitted;  // sackOK shares the word before TS
-        p[1] = option_length::kSackPermitted;
-        p += 2;
-      } else {
-        p = put_two_nops(p);
-      }
-      p = put_timestamps(p, options);
+      if (options.sack_permitted)  // sackOK shares the word before TS
+        put_timestamps(out, tcp_option_kind::kSackPermitted, option_length::kSackPermitted,
+                       options);
+      else
+        put_timestamps(out, kNop, kNop, options);
     } else if (options.sack_permitted) {
-      p = put_two_nops(p);
-      p[0] = tcp_option_kind::kSackPermitted;
-      p[1] = option_length::kSackPermitted;
-      p += 2;
+      out.put(kNop, kNop, tcp_option_kind::kSackPermitted, option_length::kSackPermitted);
     }
-    if (options.has_window_scale) {
-      p[0] = tcp_option_kind::kNoOperation;
-      p[1] = tcp_option_kind::kWindowScale;
-      p[2] = option_length::kWindowScale;
-      p[3] = options.window_scale;
-      p += 4;
-    }
-    return static_cast<size_t>(p - out);
+    if (options.has_window_scale)
+      out.put(kNop, tcp_option_kind::kWindowScale, option_length::kWindowScale,
+              options.window_scale);
+    return static_cast<size_t>(out.position() - start);
   }
-  if (options.has_timestamps) p = put_timestamps(put_two_nops(p), options);
-  const size_t blocks = sack_blocks_that_fit(options, static_cast<size_t>(p - out));
+  if (options.has_timestamps) put_timestamps(out, kNop, kNop, options);
+  const size_t blocks = sack_blocks_that_fit(options, static_cast<size_t>(out.position() - start));
   if (blocks > 0) {
-    p = put_two_nops(p);
-    p[0] = tcp_option_kind::kSack;
-    p[1] = static_cast<uint8_t>(option_length::kSackBase + blocks * option_length::kSackBlock);
-    p += 2;
+    out.put(kNop, kNop, tcp_option_kind::kSack,
+            static_cast<uint8_t>(option_length::kSackBase + blocks * option_length::kSackBlock));
     for (size_t i = 0; i < blocks; ++i) {
-      store_be32(p, options.sack_blocks[i].left);
-      store_be32(p + 4, options.sack_blocks[i].right);
-      p += option_length::kSackBlock;
+      out.put(options.sack_blocks[i].left);
+      out.put(options.sack_blocks[i].right);
     }
   }
-  return static_cast<size_t>(p - out);
+  return static_cast<size_t>(out.position() - start);
+}
+
+size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out) {
+  SummedWords words(out);
+  return encode_tcp_options(options, syn, words);
 }
 
 }  // namespace tcpterm::wire

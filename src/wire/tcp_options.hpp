@@ -62,4 +62,8 @@ size_t encoded_tcp_options_size(const TcpOptions& options, bool syn);
 /// Returns bytes written; `out` must have room for 40 bytes.
 size_t encode_tcp_options(const TcpOptions& options, bool syn, uint8_t* out);
 
+class SummedWords;
+/// The same through `out`, which also sums the words for the checksum.
+size_t encode_tcp_options(const TcpOptions& options, bool syn, SummedWords& out);
+
 }  // namespace tcpterm::wire

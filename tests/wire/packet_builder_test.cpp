@@ -150,6 +150,46 @@ TEST(PacketBuilder, RefusesEveryTooSmallBufferAndMixedFamilies) {
   EXPECT_EQ(build_tcp_frame(out, spec), 0u);
 }
 
+// The TCP checksum is summed from the header words as written and from the
+// payload's source spans: every split of the payload (odd, even or empty
+// first span) and every option layout must still verify at the parser.
+TEST(PacketBuilder, ChecksumVerifiesForEveryPayloadSplitAndOptionLayout) {
+  std::vector<TcpOptions> layouts(6);
+  layouts[1] = test::syn_options(1460, 12345, 0, 7);  // SYN: mss, sackOK, TS, wscale
+  layouts[2].has_mss = true;                          // SYN: mss alone
+  layouts[2].mss = 536;
+  layouts[3].has_timestamps = true;
+  layouts[3].ts_val = 0x01020304;
+  layouts[3].ts_ecr = 0xfffefdfc;
+  layouts[4] = layouts[3];
+  layouts[4].sack_block_count = 3;
+  layouts[4].sack_blocks = {
+      SackBlock{1, 2}, SackBlock{0x80000000u, 0xffffffffu}, SackBlock{7, 9}, {}};
+  layouts[5].sack_block_count = 4;  // without timestamps all four fit
+  layouts[5].sack_blocks = {SackBlock{1, 2}, SackBlock{3, 4}, SackBlock{5, 6}, SackBlock{7, 8}};
+  const std::string text = "GET / HTTP/1.1\r\nHost: x\r\n\r\n\xff\x01";
+  for (bool v4 : {true, false}) {
+    for (size_t layout = 0; layout < layouts.size(); ++layout) {
+      for (size_t first = 0; first <= 7; ++first) {
+        for (size_t second = 0; second <= 7; ++second) {
+          TcpFrameSpec spec = v4 ? ipv4_syn_spec(nullptr) : ipv6_spec();
+          spec.options = layout == 0 ? nullptr : &layouts[layout];
+          spec.flags =
+              layout == 1 || layout == 2 ? tcp_flag::kSyn : tcp_flag::kAck | tcp_flag::kPsh;
+          spec.payload = {bytes_of(text).subspan(0, first),
+                          bytes_of(text).subspan(first + 3, second)};
+          const auto frame = build(spec);
+          const auto result = parse_frame(frame, {});
+          ASSERT_EQ(result.kind, PacketKind::kTcp)
+              << to_string(result.drop_reason) << " v4 " << v4 << " layout " << layout << " split "
+              << first << "+" << second;
+          EXPECT_EQ(result.payload.size(), first + second);
+        }
+      }
+    }
+  }
+}
+
 TEST(PacketBuilder, RoundTripsThroughTheParser) {
   TcpOptions options;
   options.has_timestamps = true;
