@@ -203,6 +203,7 @@ bool Worker::poll(PortQueue& port) {
     for (uint16_t i = 0; i < n; ++i) forward_from_kernel(port, port.rx[0][i]);
     return n > 0;
   }
+  prefetch_held(port);
   const uint8_t slot = port.held_slot ^ 1;
   rte_mbuf** const mbufs = port.rx[slot].data();
   Received* const received = port.received[slot].get();
@@ -218,15 +219,22 @@ bool Worker::poll(PortQueue& port) {
   return n > 0 || handled;
 }
 
-// Stages two and three for the frames the previous poll of `port` parsed.
+// Stage two for the frames the previous poll of `port` parsed, whose buckets
+// have had that poll's handling to arrive; issued before this poll receives
+// and parses, so that the TCB and TIME-WAIT loads overlap that work too.
+void Worker::prefetch_held(const PortQueue& port) const {
+  const Received* const received = port.received[port.held_slot].get();
+  for (uint16_t i = 0; i < port.held; ++i) {
+    if (received[i].hashed) engine_->prefetch_connection(received[i].flow_hash);
+  }
+}
+
+// Stage three for the frames the previous poll of `port` parsed.
 bool Worker::handle_held(PortQueue& port) {
   const uint16_t n = port.held;
   if (n == 0) return false;
   rte_mbuf** const mbufs = port.rx[port.held_slot].data();
   const Received* const received = port.received[port.held_slot].get();
-  for (uint16_t i = 0; i < n; ++i) {
-    if (received[i].hashed) engine_->prefetch_connection(received[i].flow_hash);
-  }
   for (uint16_t i = 0; i < n; ++i) handle_frame(port, mbufs[i], received[i]);
   port.held = 0;
   return true;

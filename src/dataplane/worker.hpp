@@ -101,6 +101,7 @@ class Worker {
   uint64_t tsc_to_us(uint64_t tsc) const;
   struct Received;
   bool poll(PortQueue& port);
+  void prefetch_held(const PortQueue& port) const;
   bool handle_held(PortQueue& port);
   void idle_backoff();
   void parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) const;
