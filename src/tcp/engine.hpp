@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "table/flow_key.hpp"
@@ -147,6 +148,7 @@ class Engine {
   Tcb time_wait_view(const TimeWait& tw) const;
   void input_time_wait(uint32_t tw_index, const Segment& seg);
   void free_time_wait(uint32_t tw_index);
+  void release_time_wait(uint32_t tw_index);
   // engine_output.hpp
   uint32_t effective_mss(const Tcb& tcb) const;
   uint32_t receive_window(const Tcb& tcb) const;
@@ -174,7 +176,7 @@ class Engine {
   void request_output(Tcb& tcb);
   // engine_lifecycle.hpp
   ConnRef allocate_tcb(const table::FlowKey& key, uint32_t hash);
-  void free_tcb(Tcb& tcb, std::optional<CloseReason> reason);
+  void free_tcb(Tcb& tcb, std::optional<CloseReason> reason, bool erase_entry = true);
   void finish_callbacks(Tcb& tcb);
   ConnRef index_of(const Tcb& tcb) const { return static_cast<ConnRef>(&tcb - &tcbs_[0]); }
   /// Moves the clock forward (never back) and derives the wheel tick and the
@@ -205,6 +207,7 @@ class Engine {
   uint32_t callback_depth_ = 0;
   ConnRef current_conn_ = kNoConn;          // the TCB input()/timers are working on
   std::optional<SeqNum> next_isn_;         // ISN for an RFC 6191 TIME-WAIT reuse
+  std::optional<uint32_t> reopened_time_wait_;  // whose table slot the reusing TCB takes
 };
 
 }  // namespace tcpterm::tcp

@@ -66,10 +66,16 @@ template <class Host>
 ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
   uint32_t index = tcbs_.allocate();
   if (index == table::ObjectPool<Tcb>::kNone) return kNoConn;
-  if (!table_.insert(hash, index)) {
+  // A SYN reopening a TIME-WAIT tuple: the TCB takes the record's entry.
+  const bool placed =
+      reopened_time_wait_
+          ? table_.replace(hash, config_.max_connections + *reopened_time_wait_, index)
+          : table_.insert(hash, index);
+  if (!placed) {
     tcbs_.release(index);
     return kNoConn;
   }
+  if (reopened_time_wait_) release_time_wait(*std::exchange(reopened_time_wait_, std::nullopt));
   Tcb& tcb = tcbs_[index];
   tcb = fresh_tcb_;
   tcb.key = key;
@@ -83,12 +89,12 @@ ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
 
 /// Releases everything the TCB holds. `reason` set: the app is told (once),
 /// if it ever saw the connection. The table entry is erased unless the caller
-/// already replaced it (TIME-WAIT hand-over).
+/// has handed it over (`erase_entry` false: TIME-WAIT took the slot).
 template <class Host>
-void Engine<Host>::free_tcb(Tcb& tcb, std::optional<CloseReason> reason) {
+void Engine<Host>::free_tcb(Tcb& tcb, std::optional<CloseReason> reason, bool erase_entry) {
   ConnRef index = index_of(tcb);
   if (tcb.state == TcpState::kClosed) return;
-  table_.erase(tcb.hash, index);  // no-op when TIME-WAIT already took the slot
+  if (erase_entry) table_.erase(tcb.hash, index);
   timers_.stop(index);
   if (tcb.send_buffer != BufferPool::kNone) buffers_.release(tcb.send_buffer);
   if (tcb.receive_buffer != BufferPool::kNone) buffers_.release(tcb.receive_buffer);

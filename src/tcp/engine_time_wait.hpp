@@ -33,7 +33,7 @@ void Engine<Host>::enter_time_wait(Tcb& tcb) {
   // by an insert could fail under the table's probe bound (colliding flows).
   uint32_t id = config_.max_connections + tw_index;
   table_.replace(tw.hash, index_of(tcb), id);
-  free_tcb(tcb, CloseReason::kNormal);  // its table entry is already the record's
+  free_tcb(tcb, CloseReason::kNormal, /*erase_entry=*/false);  // the entry is the record's now
   timers_.start(id, ticks_ceil(now_us_ + 2 * config_.msl_us));
 }
 
@@ -41,10 +41,15 @@ template <class Host>
 void Engine<Host>::free_time_wait(uint32_t tw_index) {
   TimeWait& tw = time_waits_[tw_index];
   if (!tw.active) return;
-  uint32_t id = config_.max_connections + tw_index;
-  table_.erase(tw.hash, id);
-  timers_.stop(id);
-  tw.active = false;
+  table_.erase(tw.hash, config_.max_connections + tw_index);
+  release_time_wait(tw_index);
+}
+
+/// Frees the record once its table entry is gone or handed over.
+template <class Host>
+void Engine<Host>::release_time_wait(uint32_t tw_index) {
+  timers_.stop(config_.max_connections + tw_index);
+  time_waits_[tw_index].active = false;
   time_waits_.release(tw_index);
 }
 
@@ -85,12 +90,15 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
                      : !tw.timestamps && seq_gt(seg.seq, tw.rcv_nxt);
     const Listener* listener = find_listener(seg.key);
     if (newer && listener != nullptr) {
-      SeqNum isn = tw.snd_nxt + 65535 + 2;  // above anything the old incarnation used
-      free_time_wait(tw_index);
       ++counters_.time_wait_reused;
-      next_isn_ = isn;
+      next_isn_ = tw.snd_nxt + 65535 + 2;  // above anything the old incarnation used
+      // The new TCB takes over the record's table slot in place (allocate_tcb)
+      // instead of an erase and an insert; a SYN answered without a TCB (a
+      // cookie, no room) leaves the record to be freed here.
+      reopened_time_wait_ = tw_index;
       input_listen(seg, *listener);
       next_isn_.reset();
+      if (reopened_time_wait_) free_time_wait(*std::exchange(reopened_time_wait_, std::nullopt));
       return;
     }
     if (challenge_ack_allowed()) {  // RFC 5961 4.2

@@ -182,6 +182,51 @@ TEST_F(EngineTest, ResponseAndFinShareOneSegmentThenTimeWaitExpires) {
   EXPECT_EQ(engine->occupancy().timers_pending, 0u);
 }
 
+// A new SYN above the TIME-WAIT record's RCV.NXT reopens the tuple (RFC 1122
+// 4.2.2.13): the new TCB takes the record's table entry in place, and the
+// record and its 2*MSL timer are gone. With SYN cookies the SYN is answered
+// without a TCB: the record must still go, or the cookie's ACK would meet it.
+TEST_F(EngineTest, SynReopeningTimeWaitTakesItsPlaceWithOrWithoutCookies) {
+  for (const SynCookieMode mode : {SynCookieMode::kOff, SynCookieMode::kAlways}) {
+    SCOPED_TRACE(mode == SynCookieMode::kOff ? "no cookies" : "cookies");
+    EngineConfig config;
+    config.syn_cookies = mode;
+    make_engine(config);
+    host.data_handler = [&](ConnRef c, std::span<const uint8_t> d) {
+      engine->close(c);  // we close first: TIME-WAIT is ours
+      return d.size();
+    };
+    uint32_t iss = handshake();
+    in(seg(flags::kAck | flags::kPsh, 1001, iss + 1, "bye"));  // our FIN|ACK answers it
+    in(seg(flags::kAck | flags::kFin, 1004, iss + 2));         // its ACK and the peer's FIN
+    ASSERT_EQ(engine->occupancy().time_wait, 1u);
+    ASSERT_EQ(engine->occupancy().timers_pending, 1u);
+    host.take();
+
+    Segment syn = seg(flags::kSyn, 90000);
+    syn.options.has_mss = true;
+    syn.options.mss = 1460;
+    in(syn);
+    auto out = host.take();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].flags, flags::kSyn | flags::kAck);
+    EXPECT_EQ(out[0].ack.raw(), 90001u);
+    EXPECT_EQ(engine->counters().time_wait_reused, 1u);
+    EXPECT_EQ(engine->occupancy().time_wait, 0u);
+    EXPECT_EQ(engine->occupancy().connections, mode == SynCookieMode::kOff ? 1u : 0u);
+    EXPECT_EQ(engine->occupancy().timers_pending, mode == SynCookieMode::kOff ? 1u : 0u);
+
+    in(seg(flags::kAck, 90001, out[0].seq.raw() + 1));  // the third ACK opens the new incarnation
+    ASSERT_EQ(host.accepted.size(), 2u);
+    EXPECT_EQ(engine->state(host.accepted[1]), TcpState::kEstablished);
+    EXPECT_TRUE(host.take().empty());
+    // The old record's 2*MSL passes without touching the new connection.
+    advance_ms(61'000);
+    EXPECT_EQ(engine->counters().time_wait_expired, 0u);
+    EXPECT_EQ(engine->state(host.accepted[1]), TcpState::kEstablished);
+  }
+}
+
 TEST_F(EngineTest, PassiveCloseGoesThroughCloseWaitAndLastAck) {
   uint32_t iss = handshake();
   ConnRef c = host.accepted.at(0);
