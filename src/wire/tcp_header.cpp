@@ -27,10 +27,7 @@ size_t tcp_header_size(const TcpHeaderSpec& spec) {
 }
 
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec) {
-  return build_tcp_header(out, spec, tcp_header_size(spec));
-}
-
-size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size) {
+  const size_t header_size = tcp_header_size(spec);
   if (out.size() < header_size) return 0;
   write_tcp_header(out.data(), spec, header_size);
   return header_size;

@@ -77,12 +77,10 @@ size_t tcp_header_size(const TcpHeaderSpec& spec);
 /// caller fills it in once the payload is in place). Returns the header size,
 /// or 0 if `out` is too small.
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec);
-/// The same with `header_size` == tcp_header_size(spec) already known (the
-/// frame builder sizes the frame first and need not encode-size the options twice).
-size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec, size_t header_size);
-/// Writes the header of `header_size` == tcp_header_size(spec) bytes (the
-/// caller has checked the room) and returns its running checksum sum, taken
-/// as it was written (wire/summed_words.hpp).
+/// The frame builder's form: writes the header of `header_size` ==
+/// tcp_header_size(spec) bytes (known already; the caller has checked the
+/// room) and returns its running checksum sum, taken as it was written
+/// (wire/summed_words.hpp).
 uint64_t write_tcp_header(uint8_t* out, const TcpHeaderSpec& spec, size_t header_size);
 
 }  // namespace tcpterm::wire
