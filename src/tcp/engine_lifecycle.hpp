@@ -52,6 +52,7 @@ void Engine<Host>::prefetch_connection(uint32_t hash) const {
   table_.for_each_candidate(hash, [this, max_tcbs](uint32_t index) {
     if (index >= max_tcbs) {
       __builtin_prefetch(&time_waits_[index - max_tcbs], 0, 3);  // one line (64 B)
+      timers_.prefetch(index);  // a reopening SYN or the final ACK stops its 2*MSL timer
       return;
     }
     // input() reads and writes the whole TCB: every line it spans.
