@@ -10,12 +10,13 @@
 # the end prints the median, minimum and maximum conn/s per build and mode.
 #
 # Usage: bench/run-e2e-set.sh [--build DIR]... [--runs N] [--duration S]
-#                             [--mode fast|normal|ring|ring-normal]...
+#                             [--mode fast|normal|ring|ring-normal[@C]]...
 #   --build     meson build dir (repeat to alternate builds; default build-bench)
 #   --runs      runs of each build and mode (default 3)
 #   --duration  seconds of load per run (default 8)
 #   --mode      fast: --fast over memif; normal: the engine client over memif;
-#               ring: --fast --ring; ring-normal: --ring (repeatable; default fast)
+#               ring: --fast --ring; ring-normal: --ring (repeatable; default fast);
+#               @C appended (fast@256) runs that mode at --concurrency C
 # Example, an A/B of two commits' builds:
 #   bench/run-e2e-set.sh --build /tmp/build-a --build /tmp/build-b --runs 5
 set -euo pipefail
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=$2; shift ;;
     --duration) duration=$2; shift ;;
     --mode) modes+=("$2"); shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run-e2e-set.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -40,7 +41,15 @@ if ! [[ $runs =~ ^[0-9]+$ ]] || (( runs < 1 || runs > 50 )); then
 fi
 
 mode_args() {
-  case $1 in
+  local name=${1%@*}
+  if [[ $1 == *@* ]]; then
+    local concurrency=${1##*@}
+    if ! [[ $concurrency =~ ^[0-9]+$ ]] || (( concurrency < 1 )); then
+      echo "run-e2e-set.sh: bad concurrency in mode '$1' (fast@256)." >&2; return 1
+    fi
+    echo -n "--concurrency $concurrency "
+  fi
+  case $name in
     fast) echo "--fast" ;;
     normal) echo "" ;;
     ring) echo "--fast --ring" ;;

@@ -33,7 +33,8 @@
 #                  -Dbenchmarks=enabled if it does not exist)
 #   --duration     seconds of load (default 10, at most 60)
 #   --connections  stop after N connections instead (0 = use --duration)
-#   --concurrency  connections in flight (default 1000; 256 with --tap)
+#   --concurrency  connections in flight (default 256; see bench/RESULTS.md,
+#                  "2026-12-03, late morning", for 1000 against 256)
 #   --rate         new connections per second, 0 = as fast as possible (default)
 #   --nice         run both sides at this nice value (default 0; -10 keeps them
 #                  from being starved by builds on a shared machine)
@@ -58,13 +59,16 @@ while [[ $# -gt 0 ]]; do
     --tap) mode=tap ;;
     --perf) perf=1 ;;
     --fast) fast=(--fast) ;;
-    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
 done
-# The kernel server drops SYNs (and the loadgen waits out 1 s RTOs) well below 1000 in flight.
-[[ -n $concurrency ]] || concurrency=$([[ $mode == tap ]] && echo 256 || echo 1000)
+# 256 in flight keep tcpterm's worker saturated; 1000 (the default until
+# 98eb946) queue ~1000 frames in the link, whose buffers, mbufs and TCBs then
+# outgrow the worker's L2: 21 % fewer conn/s here. The kernel server drops
+# SYNs (and the loadgen waits out 1 s RTOs) well below 1000 in flight too.
+[[ -n $concurrency ]] || concurrency=256
 if (( duration < 1 || duration > 60 )); then
   echo "run-e2e.sh: --duration must be 1..60 s." >&2; exit 2
 fi
