@@ -28,7 +28,8 @@ std::string ServerMonitor::metrics_url() const {
 
 void ServerMonitor::wait(uint64_t timeout_us) {
   if (prometheus_) {
-    prometheus_->wait(timeout_us, [&] { return render_prometheus_metrics(latest_); });
+    prometheus_->wait(timeout_us,
+                      [&] { return render_prometheus_metrics(latest_, latest_ports_); });
   } else if (timeout_us > 0) {
     rte_delay_us_sleep(timeout_us);
   }
@@ -36,6 +37,7 @@ void ServerMonitor::wait(uint64_t timeout_us) {
 
 void ServerMonitor::tick() {
   latest_ = dp_.snapshot();
+  if (prometheus_) latest_ports_ = dp_.port_statistics();
   if (config_.log.stats_interval_s != 0 && Clock::now() >= next_stats_) {
     next_stats_ += std::chrono::seconds(config_.log.stats_interval_s);
     const dataplane::DataplaneTotals totals = sum_snapshots(latest_);

@@ -95,6 +95,11 @@ void Dataplane::stop() {
   running_ = false;
 }
 
+std::vector<PortStatistics> Dataplane::port_statistics() const {
+  if (!ports_up_) return {};
+  return read_port_statistics(ports_);
+}
+
 void Dataplane::shutdown() {
   stop();
   workers_.clear();  // frees their buffered mbufs before the pools go

@@ -11,6 +11,7 @@
 #include "control/config.hpp"
 #include "dataplane/dataplane_counters.hpp"
 #include "dataplane/port.hpp"
+#include "dataplane/port_statistics.hpp"
 #include "dataplane/worker_channel.hpp"
 #include "tcp/engine_counters.hpp"
 
@@ -62,6 +63,8 @@ class Dataplane {
   /// Runs `fill`'s command on every running worker and waits for all of them;
   /// returns how many carried it out with ok set. Control thread only.
   size_t run_on_workers(const std::function<void(WorkerCommand&)>& fill);
+  /// Each configured port's own counters (empty once shut down). Control thread.
+  std::vector<PortStatistics> port_statistics() const;
   bool running() const { return running_; }
 
   const std::vector<PortInfo>& ports() const { return ports_; }

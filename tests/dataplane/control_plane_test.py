@@ -5,6 +5,7 @@ reload (listeners, HTTP body and log level applied, restart-only changes
 reported, a broken file refused while the old config keeps serving, and a
 log level set by the EAL's --log-level kept over the file's)."""
 import os
+import re
 import signal
 import socket
 import sys
@@ -67,6 +68,11 @@ def test(ctx):
     metrics = urllib.request.urlopen("http://127.0.0.1:9109/metrics", timeout=5).read().decode()
     check('tcpterm_passive_opens_total{lcore="1"}' in metrics and "# TYPE tcpterm_connections gauge" in metrics,
           f"/metrics lacks the expected families:\n{metrics[:500]}")
+    # The port's own counters: the tap received the GET and the held connections' frames.
+    port_rx = re.search(r'^tcpterm_port_rx_packets_total\{port="\d+",device="net_tap0"\} (\d+)$', metrics, re.M)
+    check(port_rx is not None and int(port_rx.group(1)) > 0,
+          f"/metrics lacks a non-zero tcpterm_port_rx_packets_total for net_tap0:\n{metrics[-800:]}")
+    check('# TYPE tcpterm_port_rx_missed_total counter' in metrics, "/metrics lacks tcpterm_port_rx_missed_total")
 
     # Reload: new body, new listener, log level, and an MTU change that needs a restart.
     with open(path, "w") as f:
