@@ -28,8 +28,9 @@ std::string ServerMonitor::metrics_url() const {
 
 void ServerMonitor::wait(uint64_t timeout_us) {
   if (prometheus_) {
+    // The ports' counters are read per scrape, the workers' from the last tick.
     prometheus_->wait(timeout_us,
-                      [&] { return render_prometheus_metrics(latest_, latest_ports_); });
+                      [&] { return render_prometheus_metrics(latest_, dp_.port_statistics()); });
   } else if (timeout_us > 0) {
     rte_delay_us_sleep(timeout_us);
   }
@@ -37,7 +38,6 @@ void ServerMonitor::wait(uint64_t timeout_us) {
 
 void ServerMonitor::tick() {
   latest_ = dp_.snapshot();
-  if (prometheus_) latest_ports_ = dp_.port_statistics();
   if (config_.log.stats_interval_s != 0 && Clock::now() >= next_stats_) {
     next_stats_ += std::chrono::seconds(config_.log.stats_interval_s);
     const dataplane::DataplaneTotals totals = sum_snapshots(latest_);

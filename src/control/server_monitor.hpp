@@ -1,7 +1,8 @@
 // The control thread's watch over a running server: every tick it collects
-// the workers' snapshots for telemetry and Prometheus (and, for Prometheus,
-// the ports' own counters; telemetry has DPDK's /ethdev/stats), answers pending
-// connection listings, and logs a stats line every log.stats_interval_s.
+// the workers' snapshots for telemetry and Prometheus (a scrape also reads
+// the ports' own counters; telemetry has DPDK's /ethdev/stats), answers
+// pending connection listings, and logs a stats line every
+// log.stats_interval_s.
 // tcpterm's main loop and the in-process server of tcpterm-loadgen
 // --ring-server both run one.
 #pragma once
@@ -49,7 +50,6 @@ class ServerMonitor {
   Telemetry telemetry_;
   std::unique_ptr<PrometheusServer> prometheus_;
   std::vector<dataplane::WorkerSnapshot> latest_;
-  std::vector<dataplane::PortStatistics> latest_ports_;  // read only for Prometheus
   Clock::time_point next_stats_;
   dataplane::DataplaneCounters at_last_stats_;  // for the busy share since the last line
 };
