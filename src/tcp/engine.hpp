@@ -146,9 +146,12 @@ class Engine {
   // engine_time_wait.hpp
   void enter_time_wait(Tcb& tcb);
   Tcb time_wait_view(const TimeWait& tw) const;
+  /// The flow-table index and timer id of TIME-WAIT record `tw_index`.
+  uint32_t time_wait_id(uint32_t tw_index) const { return config_.max_connections + tw_index; }
   void input_time_wait(uint32_t tw_index, const Segment& seg);
   void free_time_wait(uint32_t tw_index);
   void release_time_wait(uint32_t tw_index);
+  void start_2msl_timer(uint32_t tw_index);
   // engine_output.hpp
   uint32_t effective_mss(const Tcb& tcb) const;
   uint32_t receive_window(const Tcb& tcb) const;

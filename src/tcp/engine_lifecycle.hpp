@@ -68,10 +68,9 @@ ConnRef Engine<Host>::allocate_tcb(const table::FlowKey& key, uint32_t hash) {
   uint32_t index = tcbs_.allocate();
   if (index == table::ObjectPool<Tcb>::kNone) return kNoConn;
   // A SYN reopening a TIME-WAIT tuple: the TCB takes the record's entry.
-  const bool placed =
-      reopened_time_wait_
-          ? table_.replace(hash, config_.max_connections + *reopened_time_wait_, index)
-          : table_.insert(hash, index);
+  const bool placed = reopened_time_wait_
+                          ? table_.replace(hash, time_wait_id(*reopened_time_wait_), index)
+                          : table_.insert(hash, index);
   if (!placed) {
     tcbs_.release(index);
     return kNoConn;

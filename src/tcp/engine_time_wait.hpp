@@ -31,24 +31,29 @@ void Engine<Host>::enter_time_wait(Tcb& tcb) {
   ++counters_.time_wait_entered;
   // The record takes over the TCB's table slot in place: an erase followed
   // by an insert could fail under the table's probe bound (colliding flows).
-  uint32_t id = config_.max_connections + tw_index;
-  table_.replace(tw.hash, index_of(tcb), id);
+  table_.replace(tw.hash, index_of(tcb), time_wait_id(tw_index));
   free_tcb(tcb, CloseReason::kNormal, /*erase_entry=*/false);  // the entry is the record's now
-  timers_.start(id, ticks_ceil(now_us_ + 2 * config_.msl_us));
+  start_2msl_timer(tw_index);
+}
+
+/// (Re)starts record `tw_index`'s 2*MSL timeout (RFC 9293 3.6.1).
+template <class Host>
+void Engine<Host>::start_2msl_timer(uint32_t tw_index) {
+  timers_.start(time_wait_id(tw_index), ticks_ceil(now_us_ + 2 * config_.msl_us));
 }
 
 template <class Host>
 void Engine<Host>::free_time_wait(uint32_t tw_index) {
   TimeWait& tw = time_waits_[tw_index];
   if (!tw.active) return;
-  table_.erase(tw.hash, config_.max_connections + tw_index);
+  table_.erase(tw.hash, time_wait_id(tw_index));
   release_time_wait(tw_index);
 }
 
 /// Frees the record once its table entry is gone or handed over.
 template <class Host>
 void Engine<Host>::release_time_wait(uint32_t tw_index) {
-  timers_.stop(config_.max_connections + tw_index);
+  timers_.stop(time_wait_id(tw_index));
   time_waits_[tw_index].active = false;
   time_waits_.release(tw_index);
 }
@@ -120,9 +125,7 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
       ++counters_.dup_acks_out;
       ack_from_view();
       // RFC 9293 3.10.7.4 eighth: a retransmitted FIN restarts the 2 MSL timeout.
-      if (seg.has(flags::kFin)) {
-        timers_.start(config_.max_connections + tw_index, ticks_ceil(now_us_ + 2 * config_.msl_us));
-      }
+      if (seg.has(flags::kFin)) start_2msl_timer(tw_index);
     }
     return;
   }
@@ -147,9 +150,7 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
   if (seg.has(flags::kFin) || !seg.payload.empty()) {
     // Nothing new can follow the peer's FIN: acknowledge and restart 2 MSL.
     ack_from_view();
-    if (seg.has(flags::kFin)) {
-      timers_.start(config_.max_connections + tw_index, ticks_ceil(now_us_ + 2 * config_.msl_us));
-    }
+    if (seg.has(flags::kFin)) start_2msl_timer(tw_index);
   }
 }
 
