@@ -16,7 +16,10 @@
 #   --duration  seconds of load per run (default 8)
 #   --mode      fast: --fast over memif; normal: the engine client over memif;
 #               ring: --fast --ring; ring-normal: --ring (repeatable; default fast);
-#               @C appended (fast@256) runs that mode at --concurrency C
+#               @C appended (fast@256) runs that mode at --concurrency C;
+#               /lg appended (fast/lg, fast@1000/lg) makes the loadgen the
+#               memif server and tcpterm the client (run-e2e.sh --memif-server),
+#               /zc the same with tcpterm's side zero-copy (run-e2e.sh --zero-copy)
 # Example, an A/B of two commits' builds:
 #   bench/run-e2e-set.sh --build /tmp/build-a --build /tmp/build-b --runs 5
 set -euo pipefail
@@ -29,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=$2; shift ;;
     --duration) duration=$2; shift ;;
     --mode) modes+=("$2"); shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run-e2e-set.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -41,9 +44,15 @@ if ! [[ $runs =~ ^[0-9]+$ ]] || (( runs < 1 || runs > 50 )); then
 fi
 
 mode_args() {
-  local name=${1%@*}
-  if [[ $1 == *@* ]]; then
-    local concurrency=${1##*@}
+  local mode=$1
+  if [[ $mode == */lg || $mode == */zc ]]; then
+    [[ $mode == ring* ]] && { echo "run-e2e-set.sh: /lg and /zc are for the memif modes, not '$1'." >&2; return 1; }
+    [[ $mode == */lg ]] && echo -n "--memif-server loadgen " || echo -n "--zero-copy "
+    mode=${mode%/*}
+  fi
+  local name=${mode%@*}
+  if [[ $mode == *@* ]]; then
+    local concurrency=${mode##*@}
     if ! [[ $concurrency =~ ^[0-9]+$ ]] || (( concurrency < 1 )); then
       echo "run-e2e-set.sh: bad concurrency in mode '$1' (fast@256)." >&2; return 1
     fi

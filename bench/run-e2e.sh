@@ -41,12 +41,18 @@
 #   --ring         tcpterm's server inside the loadgen's process, over net_ring
 #   --tap          loadgen on net_tap against the kernel's epoll server
 #   --fast         the loadgen's engine-less client (tcpterm-loadgen --fast)
+#   --memif-server tcpterm|loadgen
+#                  which process is the memif server (default tcpterm; the
+#                  client side owns the shared memory regions and rings)
+#   --zero-copy    tcpterm is the memif client in zero-copy mode (its mbufs are
+#                  the shared buffers; implies --memif-server loadgen)
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0 fast=()
+memif_server=tcpterm zero_copy=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=$2; shift ;;
@@ -59,7 +65,9 @@ while [[ $# -gt 0 ]]; do
     --tap) mode=tap ;;
     --perf) perf=1 ;;
     --fast) fast=(--fast) ;;
-    -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
+    --memif-server) memif_server=$2; shift ;;
+    --zero-copy) zero_copy=1 memif_server=loadgen ;;
+    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -74,6 +82,9 @@ if (( duration < 1 || duration > 60 )); then
 fi
 if [[ $mode == tap && ${#fast[@]} -gt 0 ]]; then
   echo "run-e2e.sh: --fast needs a lossless link (memif or --ring); net_tap to the kernel is not one." >&2; exit 2
+fi
+if [[ $memif_server != tcpterm && $memif_server != loadgen ]]; then
+  echo "run-e2e.sh: --memif-server is tcpterm or loadgen." >&2; exit 2
 fi
 (( EUID == 0 )) || { echo "run-e2e.sh: run as root (DPDK vdevs, network namespaces)." >&2; exit 1; }
 
@@ -153,27 +164,49 @@ dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 16383, idle_sleep_us: 0 }
 log: { level: info, stats_interval_s: 1 }
 EOF
   socket="$tmp/memif.sock"
+  # The memif server side creates the socket, so it starts first; the loadgen
+  # starts its clock only once it has the server's MAC.
+  tcpterm_role=server loadgen_role=client
+  [[ $memif_server == loadgen ]] && tcpterm_role=client loadgen_role=server
+  tcpterm_memif_extra="" tcpterm_eal_extra=()
+  # DPDK 22.11's memif zero-copy shares the EAL's memory as one file.
+  (( zero_copy )) && tcpterm_memif_extra=",zero-copy=yes" tcpterm_eal_extra=(--single-file-segments)
   server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
-    --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=server,socket="$socket" -- --config "$tmp/tcpterm.yaml")
-  echo "tcpterm: ${server_cmd[*]:5}"
-  "${server_cmd[@]}" > "$tmp/tcpterm.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do grep -q "tcpterm: serving" "$tmp/tcpterm.log" && break; sleep 0.1; done
-  grep -q "tcpterm: serving" "$tmp/tcpterm.log" || { cat "$tmp/tcpterm.log"; echo "run-e2e.sh: tcpterm did not start" >&2; exit 1; }
-  if (( perf )); then
-    # server_pid is `timeout` (nice execs it); tcpterm is its child.
-    perf record -g -o "$tmp/perf.data" -p "$(pgrep -P "$server_pid")" > "$tmp/perf.log" 2>&1 &
-    perf_pid=$!
-  fi
+    "${tcpterm_eal_extra[@]}" --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=$tcpterm_role,socket="$socket"${tcpterm_memif_extra} -- --config "$tmp/tcpterm.yaml")
   loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
-    --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=client,socket="$socket"
+    --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=$loadgen_role,socket="$socket"
     -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}" --hold)
-  echo "loadgen: ${loadgen_cmd[*]:5}"
   # --hold: the loadgen keeps its memif side open after its report until
   # tcpterm has stopped (DPDK 22.11's memif PMD can crash a worker polling a
   # link whose peer just left; docs/loadgen.md).
-  "${loadgen_cmd[@]}" > "$tmp/loadgen.log" 2>&1 &
-  loadgen_pid=$!
+  start_tcpterm() {
+    echo "tcpterm: ${server_cmd[*]:5}"
+    "${server_cmd[@]}" > "$tmp/tcpterm.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do grep -q "tcpterm: serving" "$tmp/tcpterm.log" && break; sleep 0.1; done
+    grep -q "tcpterm: serving" "$tmp/tcpterm.log" || { cat "$tmp/tcpterm.log"; echo "run-e2e.sh: tcpterm did not start" >&2; exit 1; }
+    if (( perf )); then
+      # server_pid is `timeout` (nice execs it); tcpterm is its child.
+      perf record -g -o "$tmp/perf.data" -p "$(pgrep -P "$server_pid")" > "$tmp/perf.log" 2>&1 &
+      perf_pid=$!
+    fi
+  }
+  start_loadgen() {
+    echo "loadgen: ${loadgen_cmd[*]:5}"
+    "${loadgen_cmd[@]}" > "$tmp/loadgen.log" 2>&1 &
+    loadgen_pid=$!
+  }
+  if [[ $memif_server == tcpterm ]]; then
+    start_tcpterm; start_loadgen
+  else
+    # DPDK 22.11's memif socket is abstract (no file to wait for): the
+    # loadgen's banner comes once its port is up.
+    loadgen_cmd+=(--wait-neighbour 20)
+    start_loadgen
+    for _ in $(seq 100); do grep -q "^tcpterm-loadgen: .* load" "$tmp/loadgen.log" && break; sleep 0.1; done
+    grep -q "^tcpterm-loadgen: .* load" "$tmp/loadgen.log" || { cat "$tmp/loadgen.log"; echo "run-e2e.sh: the loadgen did not start" >&2; exit 1; }
+    start_tcpterm
+  fi
   tail -n +1 -f --pid="$loadgen_pid" "$tmp/loadgen.log" > >(grep --line-buffered -v -E '^(EAL|TELEMETRY):') &
   tail_pid=$!
   # Checked every 0.5 s, not faster: on this 2-core VM a grep and a sleep
