@@ -1,6 +1,7 @@
 // NeighbourCache: learning, request rate limiting, ageing (fresh, stale and
 // re-resolved, expired), and the size bound: a full cache keeps learning by
-// reusing expired, then least recently used slots.
+// reusing expired, then least recently used slots; the shortcut to the slot
+// last learned never answers for another address.
 #include "dataplane/neighbour_cache.hpp"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,31 @@ TEST(NeighbourCache, ExpiredSlotsAreReusedFirst) {
   for (uint32_t i = 100; i < 104; ++i) cache.learn(host(i), mac(2), later);
   EXPECT_EQ(cache.usable(later), 4u);
   for (uint32_t i = 100; i < 104; ++i) EXPECT_NE(cache.find(host(i), later).mac, nullptr);
+}
+
+TEST(NeighbourCache, EveryAddressKeepsItsOwnMacWhenSlotsAreReused) {
+  // learn() and find() try the slot learned last before hashing; 40
+  // addresses in 16 slots, learned in turn, make that slot change hands
+  // (evicted, or taken by should_request) all the time.
+  NeighbourCache cache(16, kReachable);
+  for (uint64_t round = 0; round < 3; ++round) {
+    for (uint32_t i = 1; i <= 40; ++i) {
+      cache.learn(host(i), mac(static_cast<uint8_t>(i)), round * 100 + i);
+      cache.learn(host(i), mac(static_cast<uint8_t>(i)), round * 100 + i);  // the shortcut
+      cache.should_request(host(100 + i), round * 100 + i, 1);
+    }
+  }
+  uint32_t found = 0;
+  for (uint32_t i = 1; i <= 40; ++i) {
+    NeighbourCache::Lookup l = cache.find(host(i), 400);
+    if (!l.mac) continue;
+    EXPECT_EQ(*l.mac, mac(static_cast<uint8_t>(i))) << i;
+    ++found;
+  }
+  EXPECT_GT(found, 0u);
+  EXPECT_LE(found, 16u);
+  ASSERT_NE(cache.find(host(40), 400).mac, nullptr);  // the last one learned
+  EXPECT_EQ(*cache.find(host(40), 400).mac, mac(40));
 }
 
 TEST(NeighbourCache, Ipv6AddressesAreKeptApartFromIpv4) {
