@@ -10,7 +10,7 @@
 # the end prints the median, minimum and maximum conn/s per build and mode.
 #
 # Usage: bench/run-e2e-set.sh [--build DIR]... [--runs N] [--duration S]
-#                             [--mode fast|normal|ring|ring-normal[@C]]...
+#                             [--mode MODE]...
 #   --build     meson build dir (repeat to alternate builds; default build-bench)
 #   --runs      runs of each build and mode (default 3)
 #   --duration  seconds of load per run (default 8)
@@ -19,7 +19,10 @@
 #               @C appended (fast@256) runs that mode at --concurrency C;
 #               /lg appended (fast/lg, fast@1000/lg) makes the loadgen the
 #               memif server and tcpterm the client (run-e2e.sh --memif-server),
-#               /zc the same with tcpterm's side zero-copy (run-e2e.sh --zero-copy)
+#               /zc the same with tcpterm's side zero-copy (run-e2e.sh --zero-copy);
+#               /hp runs tcpterm on 2 MiB hugepages (run-e2e.sh --hugepages);
+#               %N (fast%8192, before any @C) gives the loadgen N source ports
+#               from 1024 (run-e2e.sh --source-ports)
 # Example, an A/B of two commits' builds:
 #   bench/run-e2e-set.sh --build /tmp/build-a --build /tmp/build-b --runs 5
 set -euo pipefail
@@ -32,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=$2; shift ;;
     --duration) duration=$2; shift ;;
     --mode) modes+=("$2"); shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run-e2e-set.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -44,26 +47,34 @@ if ! [[ $runs =~ ^[0-9]+$ ]] || (( runs < 1 || runs > 50 )); then
 fi
 
 mode_args() {
-  local mode=$1
-  if [[ $mode == */lg || $mode == */zc ]]; then
-    [[ $mode == ring* ]] && { echo "run-e2e-set.sh: /lg and /zc are for the memif modes, not '$1'." >&2; return 1; }
-    [[ $mode == */lg ]] && echo -n "--memif-server loadgen " || echo -n "--zero-copy "
-    mode=${mode%/*}
+  local re='^(fast|normal|ring|ring-normal)(%([0-9]+))?(@([0-9]+))?((/(lg|zc|hp))*)$'
+  if ! [[ $1 =~ $re ]]; then
+    echo "run-e2e-set.sh: bad mode '$1' (fast, normal, ring or ring-normal, then %N, @C, /lg, /zc, /hp)." >&2
+    return 1
   fi
-  local name=${mode%@*}
-  if [[ $mode == *@* ]]; then
-    local concurrency=${mode##*@}
-    if ! [[ $concurrency =~ ^[0-9]+$ ]] || (( concurrency < 1 )); then
-      echo "run-e2e-set.sh: bad concurrency in mode '$1' (fast@256)." >&2; return 1
+  local name=${BASH_REMATCH[1]} ports=${BASH_REMATCH[3]} concurrency=${BASH_REMATCH[5]}
+  local modifiers=${BASH_REMATCH[6]}
+  if [[ -n $ports ]]; then
+    if (( ports < 1 || ports > 64512 )); then
+      echo "run-e2e-set.sh: bad port count in mode '$1' (1..64512)." >&2; return 1
     fi
+    echo -n "--source-ports 1024-$((1023 + ports)) "
+  fi
+  if [[ -n $concurrency ]]; then
+    (( concurrency >= 1 )) || { echo "run-e2e-set.sh: bad concurrency in mode '$1'." >&2; return 1; }
     echo -n "--concurrency $concurrency "
   fi
+  if [[ -n $modifiers && $name == ring* ]]; then
+    echo "run-e2e-set.sh: /lg, /zc and /hp are for the memif modes, not '$1'." >&2; return 1
+  fi
+  [[ $modifiers == */lg* ]] && echo -n "--memif-server loadgen "
+  [[ $modifiers == */zc* ]] && echo -n "--zero-copy "
+  [[ $modifiers == */hp* ]] && echo -n "--hugepages "
   case $name in
     fast) echo "--fast" ;;
     normal) echo "" ;;
     ring) echo "--fast --ring" ;;
     ring-normal) echo "--ring" ;;
-    *) echo "run-e2e-set.sh: unknown mode '$1' (fast, normal, ring, ring-normal)." >&2; return 1 ;;
   esac
 }
 for mode in "${modes[@]}"; do mode_args "$mode" >/dev/null || exit 2; done

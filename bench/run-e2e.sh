@@ -46,13 +46,20 @@
 #                  client side owns the shared memory regions and rings)
 #   --zero-copy    tcpterm is the memif client in zero-copy mode (its mbufs are
 #                  the shared buffers; implies --memif-server loadgen)
+#   --source-ports P-Q  the loadgen's source ports (default 1024-65535: 64,512
+#                  tuples, each reopened from TIME-WAIT; fewer shrink tcpterm's
+#                  working set)
+#   --hugepages    tcpterm's DPDK memory (its mbuf pool; the engine's tables
+#                  are heap memory) on 2 MiB hugetlbfs pages (the script
+#                  reserves 600 for the run and returns them); the loadgen
+#                  stays on --no-huge
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0 fast=()
-memif_server=tcpterm zero_copy=0
+memif_server=tcpterm zero_copy=0 source_ports=() hugepages=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=$2; shift ;;
@@ -67,7 +74,9 @@ while [[ $# -gt 0 ]]; do
     --fast) fast=(--fast) ;;
     --memif-server) memif_server=$2; shift ;;
     --zero-copy) zero_copy=1 memif_server=loadgen ;;
-    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
+    --source-ports) source_ports=(--source-ports "$2"); shift ;;
+    --hugepages) hugepages=1 ;;
+    -h|--help) sed -n '2,55p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -82,6 +91,9 @@ if (( duration < 1 || duration > 60 )); then
 fi
 if [[ $mode == tap && ${#fast[@]} -gt 0 ]]; then
   echo "run-e2e.sh: --fast needs a lossless link (memif or --ring); net_tap to the kernel is not one." >&2; exit 2
+fi
+if [[ $mode != memif ]] && (( hugepages || zero_copy )) || [[ $mode != memif && $memif_server != tcpterm ]]; then
+  echo "run-e2e.sh: --memif-server, --zero-copy and --hugepages are for the memif mode (not --ring or --tap)." >&2; exit 2
 fi
 if [[ $memif_server != tcpterm && $memif_server != loadgen ]]; then
   echo "run-e2e.sh: --memif-server is tcpterm or loadgen." >&2; exit 2
@@ -98,11 +110,12 @@ ninja -C "$build" -j2 src/dataplane/tcpterm src/loadgen/tcpterm-loadgen bench/ep
   bench/core_pingpong_probe bench/cpu_gap_probe >/dev/null
 
 tmp=$(mktemp -d /tmp/run-e2e.XXXXXX)
-server_pid="" netns="" perf_pid=""
+server_pid="" netns="" perf_pid="" hugepages_before=""
 cleanup() {
   [[ -n $perf_pid ]] && kill -INT "$perf_pid" 2>/dev/null || true
   [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [[ -n $netns ]] && ip netns del "$netns" 2>/dev/null || true
+  [[ -n $hugepages_before ]] && echo "$hugepages_before" > /proc/sys/vm/nr_hugepages || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -110,7 +123,7 @@ trap cleanup EXIT
 bound=(--duration "$duration")
 (( connections > 0 )) && bound=(--connections "$connections" --duration 60)
 load_args=(--concurrency "$concurrency" --rate "$rate" "${bound[@]}" --json "$tmp/result.json" --max-error-rate 0.001
-  "${fast[@]}")
+  "${fast[@]}" "${source_ports[@]}")
 limit=$(( (connections > 0 ? 60 : duration) + 30 ))
 
 # The commit the executables are built from: the build dir's own source tree
@@ -171,7 +184,15 @@ EOF
   tcpterm_memif_extra="" tcpterm_eal_extra=()
   # DPDK 22.11's memif zero-copy shares the EAL's memory as one file.
   (( zero_copy )) && tcpterm_memif_extra=",zero-copy=yes" tcpterm_eal_extra=(--single-file-segments)
-  server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci --no-huge -m 1024
+  tcpterm_memory=(--no-huge -m 1024)
+  if (( hugepages )); then
+    hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+    echo $((hugepages_before + 600)) > /proc/sys/vm/nr_hugepages
+    free_pages=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+    (( free_pages >= 520 )) || { echo "run-e2e.sh: only $free_pages free hugepages (520 wanted)" >&2; exit 1; }
+    tcpterm_memory=(-m 1024 --huge-unlink)  # no files left behind to hold the pages
+  fi
+  server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci "${tcpterm_memory[@]}"
     "${tcpterm_eal_extra[@]}" --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=$tcpterm_role,socket="$socket"${tcpterm_memif_extra} -- --config "$tmp/tcpterm.yaml")
   loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
     --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=$loadgen_role,socket="$socket"
