@@ -6,7 +6,8 @@
 # every build and mode, then run 2 of each, and so on. Each run prints one
 # line (UTC time, build, mode, the core-to-core round trip run-e2e.sh measured
 # first, conn/s, the busy shares of tcpterm's worker, the median of its
-# full seconds over memif, and of the loadgen's, over its whole run);
+# full seconds over memif, and of the loadgen's, over its whole run, and
+# each side's busy time per connection, share / rate);
 # the end prints the median, minimum and maximum conn/s per build and mode.
 #
 # Usage: bench/run-e2e-set.sh [--build DIR]... [--runs N] [--duration S]
@@ -21,6 +22,7 @@
 #               memif server and tcpterm the client (run-e2e.sh --memif-server),
 #               /zc the same with tcpterm's side zero-copy (run-e2e.sh --zero-copy);
 #               /hp runs tcpterm on 2 MiB hugepages (run-e2e.sh --hugepages);
+#               /rN gives memif rings of N slots (run-e2e.sh --memif-ring N);
 #               %N (fast%8192, before any @C) gives the loadgen N source ports
 #               from 1024 (run-e2e.sh --source-ports)
 # Example, an A/B of two commits' builds:
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=$2; shift ;;
     --duration) duration=$2; shift ;;
     --mode) modes+=("$2"); shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "run-e2e-set.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -47,9 +49,9 @@ if ! [[ $runs =~ ^[0-9]+$ ]] || (( runs < 1 || runs > 50 )); then
 fi
 
 mode_args() {
-  local re='^(fast|normal|ring|ring-normal)(%([0-9]+))?(@([0-9]+))?((/(lg|zc|hp))*)$'
+  local re='^(fast|normal|ring|ring-normal)(%([0-9]+))?(@([0-9]+))?((/(lg|zc|hp|r[0-9]+))*)$'
   if ! [[ $1 =~ $re ]]; then
-    echo "run-e2e-set.sh: bad mode '$1' (fast, normal, ring or ring-normal, then %N, @C, /lg, /zc, /hp)." >&2
+    echo "run-e2e-set.sh: bad mode '$1' (fast, normal, ring or ring-normal, then %N, @C, /lg, /zc, /hp, /rN)." >&2
     return 1
   fi
   local name=${BASH_REMATCH[1]} ports=${BASH_REMATCH[3]} concurrency=${BASH_REMATCH[5]}
@@ -65,11 +67,12 @@ mode_args() {
     echo -n "--concurrency $concurrency "
   fi
   if [[ -n $modifiers && $name == ring* ]]; then
-    echo "run-e2e-set.sh: /lg, /zc and /hp are for the memif modes, not '$1'." >&2; return 1
+    echo "run-e2e-set.sh: /lg, /zc, /hp and /rN are for the memif modes, not '$1'." >&2; return 1
   fi
   [[ $modifiers == */lg* ]] && echo -n "--memif-server loadgen "
   [[ $modifiers == */zc* ]] && echo -n "--zero-copy "
   [[ $modifiers == */hp* ]] && echo -n "--hugepages "
+  [[ $modifiers =~ /r([0-9]+) ]] && echo -n "--memif-ring ${BASH_REMATCH[1]} "
   case $name in
     fast) echo "--fast" ;;
     normal) echo "" ;;
@@ -82,7 +85,8 @@ for mode in "${modes[@]}"; do mode_args "$mode" >/dev/null || exit 2; done
 declare -A built_from  # build dir -> the commit run-e2e.sh says it was built from
 results=$(mktemp /tmp/run-e2e-set.XXXXXX)
 trap 'rm -f "$results"' EXIT
-printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen"
+printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s  %s\n' "UTC" "build" "mode" "round trip" "conn/s" "tcpterm" "loadgen" \
+  "ns per connection: tcpterm, loadgen"
 for ((run = 1; run <= runs; ++run)); do
   for build in "${builds[@]}"; do
     for mode in "${modes[@]}"; do
@@ -108,8 +112,12 @@ for line in sys.stdin:
         break' <<<"$out")
       [[ -n $server_busy ]] || server_busy=$(awk '$1 == "busy" {print $2 " % (run)"; exit}' <<<"$out")
       client_busy=$(grep -oE '^loadgen workers: [0-9.]+ %' <<<"$out" | grep -oE '[0-9.]+ %' || echo "?")
-      printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s\n' "$(date -u +%H:%M:%S)" "$(basename "$build")" \
-        "$mode" "$round_trip" "$rate" "${server_busy:-?}" "$client_busy"
+      # Each side's busy time per connection: the host slows one vCPU at a
+      # time, and this shows which (bench/RESULTS.md, "2026-12-03, midday").
+      per_connection=$(awk -v r="$rate" -v s="${server_busy%% *}" -v c="${client_busy%% *}" \
+        'BEGIN {if (r > 0 && s + 0 > 0 && c + 0 > 0) printf "%5.0f %5.0f", s * 1e7 / r, c * 1e7 / r; else print "    ?     ?"}')
+      printf '%-8s  %-24s  %-11s  %10s  %10s  %13s  %8s  %s\n' "$(date -u +%H:%M:%S)" "$(basename "$build")" \
+        "$mode" "$round_trip" "$rate" "${server_busy:-?}" "$client_busy" "$per_connection"
       echo "$(basename "$build") $mode $rate" >> "$results"
     done
   done

@@ -53,13 +53,15 @@
 #                  are heap memory) on 2 MiB hugetlbfs pages (the script
 #                  reserves 600 for the run and returns them); the loadgen
 #                  stays on --no-huge
+#   --memif-ring N slots in each memif ring, a power of two from 256 to 4096
+#                  (the PMD's rsize; default 1024)
 #   --perf         record tcpterm's worker with `perf record` (memif mode) and
 #                  print the top symbols
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build="$repo/build-bench" duration=10 connections=0 concurrency="" rate=0 mode=memif perf=0 niceness=0 fast=()
-memif_server=tcpterm zero_copy=0 source_ports=() hugepages=0
+memif_server=tcpterm zero_copy=0 source_ports=() hugepages=0 memif_ring=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --build) build=$2; shift ;;
@@ -76,7 +78,8 @@ while [[ $# -gt 0 ]]; do
     --zero-copy) zero_copy=1 memif_server=loadgen ;;
     --source-ports) source_ports=(--source-ports "$2"); shift ;;
     --hugepages) hugepages=1 ;;
-    -h|--help) sed -n '2,55p' "$0"; exit 0 ;;
+    --memif-ring) memif_ring=$2; shift ;;
+    -h|--help) sed -n '2,59p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
   shift
@@ -94,6 +97,15 @@ if [[ $mode == tap && ${#fast[@]} -gt 0 ]]; then
 fi
 if [[ $mode != memif ]] && (( hugepages || zero_copy )) || [[ $mode != memif && $memif_server != tcpterm ]]; then
   echo "run-e2e.sh: --memif-server, --zero-copy and --hugepages are for the memif mode (not --ring or --tap)." >&2; exit 2
+fi
+memif_args=""
+if [[ -n $memif_ring ]]; then
+  case $memif_ring in
+    256) memif_args=",rsize=8" ;; 512) memif_args=",rsize=9" ;; 1024) memif_args=",rsize=10" ;;
+    2048) memif_args=",rsize=11" ;; 4096) memif_args=",rsize=12" ;;
+    *) echo "run-e2e.sh: --memif-ring is 256, 512, 1024, 2048 or 4096." >&2; exit 2 ;;
+  esac
+  [[ $mode == memif ]] || { echo "run-e2e.sh: --memif-ring is for the memif mode." >&2; exit 2; }
 fi
 if [[ $memif_server != tcpterm && $memif_server != loadgen ]]; then
   echo "run-e2e.sh: --memif-server is tcpterm or loadgen." >&2; exit 2
@@ -193,9 +205,9 @@ EOF
     tcpterm_memory=(-m 1024 --huge-unlink)  # no files left behind to hold the pages
   fi
   server_cmd=(nice -n "$niceness" timeout $((limit + 10)) "$tcpterm_exe" --lcores 0@0,1@1 --no-pci "${tcpterm_memory[@]}"
-    "${tcpterm_eal_extra[@]}" --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=$tcpterm_role,socket="$socket"${tcpterm_memif_extra} -- --config "$tmp/tcpterm.yaml")
+    "${tcpterm_eal_extra[@]}" --file-prefix "e2e-tt-$$" --vdev=net_memif0,role=$tcpterm_role,socket="$socket"$memif_args$tcpterm_memif_extra -- --config "$tmp/tcpterm.yaml")
   loadgen_cmd=(nice -n "$niceness" timeout "$limit" "$loadgen_exe" --lcores 0@1,1@0 --no-pci --no-huge -m 512
-    --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=$loadgen_role,socket="$socket"
+    --file-prefix "e2e-lg-$$" --vdev=net_memif0,role=$loadgen_role,socket="$socket"$memif_args
     -- --config "$repo/configs/loadgen-memif.yaml" "${load_args[@]}" --hold)
   # --hold: the loadgen keeps its memif side open after its report until
   # tcpterm has stopped (DPDK 22.11's memif PMD can crash a worker polling a
