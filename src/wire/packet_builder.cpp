@@ -13,16 +13,17 @@ namespace tcpterm::wire {
 
 namespace {
 
-EthernetHeaderSpec ethernet_spec(const TcpFrameSpec& spec) {
+// `v4` is spec.source_ip.is_v4(), worked out once per frame by the caller.
+EthernetHeaderSpec ethernet_spec(const TcpFrameSpec& spec, bool v4) {
   return EthernetHeaderSpec{spec.source_mac, spec.destination_mac,
-                            spec.source_ip.is_v4() ? ethertype::kIpv4 : ethertype::kIpv6,
-                            spec.vlan_id.has_value(), spec.vlan_id.value_or(0)};
+                            v4 ? ethertype::kIpv4 : ethertype::kIpv6, spec.vlan_id.has_value(),
+                            spec.vlan_id.value_or(0)};
 }
 
-TcpFrameLayout frame_layout(const TcpFrameSpec& spec, const EthernetHeaderSpec& ethernet) {
+TcpFrameLayout frame_layout(const TcpFrameSpec& spec, const EthernetHeaderSpec& ethernet, bool v4) {
   TcpFrameLayout layout;
   layout.l2_length = ethernet_header_size(ethernet);
-  layout.l3_length = spec.source_ip.is_v4() ? kIpv4MinHeaderSize : kIpv6HeaderSize;
+  layout.l3_length = v4 ? kIpv4MinHeaderSize : kIpv6HeaderSize;
   layout.l4_header_length = tcp_header_size(spec);
   layout.payload_length = spec.payload[0].size() + spec.payload[1].size();
   return layout;
@@ -31,14 +32,15 @@ TcpFrameLayout frame_layout(const TcpFrameSpec& spec, const EthernetHeaderSpec& 
 }  // namespace
 
 TcpFrameLayout tcp_frame_layout(const TcpFrameSpec& spec) {
-  return frame_layout(spec, ethernet_spec(spec));
+  const bool v4 = spec.source_ip.is_v4();
+  return frame_layout(spec, ethernet_spec(spec, v4), v4);
 }
 
 size_t build_tcp_frame(std::span<uint8_t> out, const TcpFrameSpec& spec) {
   const bool v4 = spec.source_ip.is_v4();
   if (v4 != spec.destination_ip.is_v4()) return 0;
-  const EthernetHeaderSpec ethernet = ethernet_spec(spec);
-  const TcpFrameLayout layout = frame_layout(spec, ethernet);
+  const EthernetHeaderSpec ethernet = ethernet_spec(spec, v4);
+  const TcpFrameLayout layout = frame_layout(spec, ethernet, v4);
   const size_t l4_length = layout.l4_header_length + layout.payload_length;
   // IPv4 total length counts its header; IPv6 payload length does not.
   const size_t max_l4_length = v4 ? 0xffff - kIpv4MinHeaderSize : 0xffff;

@@ -23,7 +23,12 @@ Checked<TcpView> TcpView::check(std::span<const uint8_t> segment, uint64_t pseud
 
 size_t tcp_header_size(const TcpHeaderSpec& spec) {
   const bool syn = (spec.flags & tcp_flag::kSyn) != 0;
-  return kTcpMinHeaderSize + (spec.options ? encoded_tcp_options_size(*spec.options, syn) : 0);
+  const TcpOptions* options = spec.options;
+  // Most segments carry no option (no SYN, timestamps or SACK blocks): no
+  // call to size them.
+  if (!options || (!syn && !options->has_timestamps && options->sack_block_count == 0))
+    return kTcpMinHeaderSize;
+  return kTcpMinHeaderSize + encoded_tcp_options_size(*options, syn);
 }
 
 size_t build_tcp_header(std::span<uint8_t> out, const TcpHeaderSpec& spec) {
@@ -41,7 +46,9 @@ uint64_t write_tcp_header(uint8_t* out, const TcpHeaderSpec& spec, size_t header
   words.put(uint32_t{static_cast<uint8_t>((header_size / 4) << 4)} << 24 |
             uint32_t{spec.flags} << 16 | spec.window);
   words.put16(0, spec.urgent_pointer);  // checksum 0 until the caller fills it in
-  if (spec.options) encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, words);
+  // header_size is tcp_header_size(spec): no option bytes, nothing to encode.
+  if (spec.options && header_size > kTcpMinHeaderSize)
+    encode_tcp_options(*spec.options, (spec.flags & tcp_flag::kSyn) != 0, words);
   return words.sum();
 }
 

@@ -191,34 +191,39 @@ TEST(PacketBuilder, ChecksumVerifiesForEveryPayloadSplitAndOptionLayout) {
 }
 
 TEST(PacketBuilder, RoundTripsThroughTheParser) {
-  TcpOptions options;
-  options.has_timestamps = true;
-  options.ts_val = 5;
-  options.ts_ecr = 6;
-  options.sack_block_count = 2;
-  options.sack_blocks[0] = {10, 20};
-  options.sack_blocks[1] = {30, 40};
-  for (bool v4 : {true, false}) {
-    TcpFrameSpec spec = v4 ? ipv4_syn_spec(&options) : ipv6_spec();
-    spec.options = &options;
-    spec.vlan_id = v4 ? std::optional<uint16_t>(7) : std::nullopt;
-    spec.flags = tcp_flag::kAck | tcp_flag::kFin;
-    spec.acknowledgment_number = 0xfffffff0u;
-    spec.urgent_pointer = 3;
-    spec.payload = {bytes_of("x"), bytes_of("yz")};
-    const auto frame = build(spec);
-    const auto result = parse_frame(frame, {});
-    ASSERT_EQ(result.kind, PacketKind::kTcp) << to_string(result.drop_reason);
-    EXPECT_EQ(result.has_vlan, v4);
-    EXPECT_EQ(result.source_ip, spec.source_ip);
-    EXPECT_EQ(result.destination_ip, spec.destination_ip);
-    EXPECT_EQ(result.source_port, spec.source_port);
-    EXPECT_EQ(result.acknowledgment_number, spec.acknowledgment_number);
-    EXPECT_EQ(result.tcp_flags, spec.flags);
-    EXPECT_EQ(result.urgent_pointer, 3);
-    EXPECT_EQ(result.options.sack_block_count, 2);
-    EXPECT_EQ(result.options.sack_blocks[1].right, 40u);
-    EXPECT_EQ(std::string(result.payload.begin(), result.payload.end()), "xyz");
+  // SACK blocks with timestamps and without: an ACK's options are sized and
+  // written only when it has some, and a bare-SACK one must keep them.
+  for (bool timestamps : {true, false}) {
+    TcpOptions options;
+    options.has_timestamps = timestamps;
+    options.ts_val = 5;
+    options.ts_ecr = 6;
+    options.sack_block_count = 2;
+    options.sack_blocks[0] = {10, 20};
+    options.sack_blocks[1] = {30, 40};
+    for (bool v4 : {true, false}) {
+      TcpFrameSpec spec = v4 ? ipv4_syn_spec(&options) : ipv6_spec();
+      spec.options = &options;
+      spec.vlan_id = v4 ? std::optional<uint16_t>(7) : std::nullopt;
+      spec.flags = tcp_flag::kAck | tcp_flag::kFin;
+      spec.acknowledgment_number = 0xfffffff0u;
+      spec.urgent_pointer = 3;
+      spec.payload = {bytes_of("x"), bytes_of("yz")};
+      const auto frame = build(spec);
+      const auto result = parse_frame(frame, {});
+      ASSERT_EQ(result.kind, PacketKind::kTcp) << to_string(result.drop_reason);
+      EXPECT_EQ(result.has_vlan, v4);
+      EXPECT_EQ(result.source_ip, spec.source_ip);
+      EXPECT_EQ(result.destination_ip, spec.destination_ip);
+      EXPECT_EQ(result.source_port, spec.source_port);
+      EXPECT_EQ(result.acknowledgment_number, spec.acknowledgment_number);
+      EXPECT_EQ(result.tcp_flags, spec.flags);
+      EXPECT_EQ(result.urgent_pointer, 3);
+      EXPECT_EQ(result.options.has_timestamps, timestamps);
+      EXPECT_EQ(result.options.sack_block_count, 2);
+      EXPECT_EQ(result.options.sack_blocks[1].right, 40u);
+      EXPECT_EQ(std::string(result.payload.begin(), result.payload.end()), "xyz");
+    }
   }
 }
 
