@@ -110,6 +110,9 @@ fi
 if [[ $memif_server != tcpterm && $memif_server != loadgen ]]; then
   echo "run-e2e.sh: --memif-server is tcpterm or loadgen." >&2; exit 2
 fi
+if (( zero_copy )) && [[ $memif_server != loadgen ]]; then
+  echo "run-e2e.sh: --zero-copy is a memif client mode: tcpterm must be the client (--memif-server loadgen)." >&2; exit 2
+fi
 (( EUID == 0 )) || { echo "run-e2e.sh: run as root (DPDK vdevs, network namespaces)." >&2; exit 1; }
 
 tcpterm_exe="$build/src/dataplane/tcpterm"
@@ -122,10 +125,12 @@ ninja -C "$build" -j2 src/dataplane/tcpterm src/loadgen/tcpterm-loadgen bench/ep
   bench/core_pingpong_probe bench/cpu_gap_probe >/dev/null
 
 tmp=$(mktemp -d /tmp/run-e2e.XXXXXX)
-server_pid="" netns="" perf_pid="" hugepages_before=""
+server_pid="" netns="" perf_pid="" hugepages_before="" loadgen_pid=""
 cleanup() {
   [[ -n $perf_pid ]] && kill -INT "$perf_pid" 2>/dev/null || true
   [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  # A loadgen started first (the memif server) whose tcpterm then failed.
+  [[ -n $loadgen_pid ]] && kill -TERM "$loadgen_pid" 2>/dev/null && wait "$loadgen_pid" 2>/dev/null || true
   [[ -n $netns ]] && ip netns del "$netns" 2>/dev/null || true
   [[ -n $hugepages_before ]] && echo "$hugepages_before" > /proc/sys/vm/nr_hugepages || true
   rm -rf "$tmp"
@@ -257,6 +262,7 @@ EOF
   kill -TERM "$(pgrep -P "$loadgen_pid")" 2>/dev/null || true  # the loadgen, child of timeout
   status=0
   wait "$loadgen_pid" || status=$?
+  loadgen_pid=""
   # The final report's busy share averages over tcpterm's whole run, idle
   # start and end included; its stats line gives each second's.
   echo "tcpterm's worker, busy share each second: $(grep -oE 'busy [0-9.]+ % since the last line' \

@@ -51,7 +51,8 @@ void define_options(CLI::App& app, LoadgenOptions& o, TextOptions& t) {
       ->check(CLI::Range(1u, 16'777'216u));
   app.add_option("--connections", o.connections,
                  "stop opening after this many connections (SYNs with --syn-flood); 0 = no limit");
-  app.add_option("--duration", o.duration_s, "stop opening after this many seconds; 0 = no limit")
+  app.add_option("--duration", o.duration_s,
+                 "stop opening this many seconds after the first connection; 0 = no limit")
       ->check(CLI::Range(0.0, 86'400.0));
   app.add_option("--path", o.path, "request path")->check([](const std::string& p) {
     return !p.empty() && p[0] == '/' && p.find_first_of(" \r\n") == std::string::npos

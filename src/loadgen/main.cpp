@@ -225,7 +225,10 @@ void supervise(const LoadgenOptions& o, std::vector<std::unique_ptr<LoadDriver>>
     Clock::time_point now = Clock::now();
     double elapsed = std::chrono::duration<double>(now - start).count();
     if (g_stop_signal != 0) request_stop();
-    if (o.duration_s > 0 && elapsed >= o.duration_s) request_stop();
+    // The workers time --duration from their first open, after the server's
+    // MAC is known (LoadDriver::on_poll); this is only the backstop for a
+    // worker that cannot, so it also allows the neighbour wait.
+    if (o.duration_s > 0 && elapsed >= o.duration_s + o.wait_neighbour_s) request_stop();
     bool all_done = true;
     for (auto& d : drivers) all_done &= d->live().finished.load(std::memory_order_acquire);
     if (all_done) return;

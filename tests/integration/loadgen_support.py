@@ -41,9 +41,15 @@ log: {{ level: info, stats_interval_s: 0 }}
     return ctx.write_config("tcpterm-memif.yaml", text)
 
 
-def start_tcpterm(ctx, config_path):
-    socket = os.path.join(ctx.tmp.name, "memif.sock")
-    tcpterm = ctx.tcpterm(config_path, extra_eal_args=[f"--vdev=net_memif0,role=server,socket={socket}"])
+def memif_socket(ctx):
+    return os.path.join(ctx.tmp.name, "memif.sock")
+
+
+def start_tcpterm(ctx, config_path, role="server"):
+    """tcpterm on the memif link, by default as its server (started first);
+    role="client" joins a loadgen that run_loadgen(role="server") started."""
+    socket = memif_socket(ctx)
+    tcpterm = ctx.tcpterm(config_path, extra_eal_args=[f"--vdev=net_memif0,role={role},socket={socket}"])
     tcpterm.start()
     return tcpterm, socket
 
@@ -74,16 +80,18 @@ class LoadgenRun:
         return self.code
 
 
-def run_loadgen(ctx, socket, options, on_started=None):
+def run_loadgen(ctx, socket, options, on_started=None, role="client"):
     """Runs tcpterm-loadgen on the memif link until its final report. It is
     started with --hold: it then keeps its memif side open until release(),
     so the test stops tcpterm first. (DPDK 22.11's memif PMD unmaps a link's
     shared memory from its interrupt thread when the peer leaves, which can
     crash a worker that is inside rx_burst at that moment.) on_started() is
-    called once the loadgen announces its run (its EAL and port are up)."""
+    called once the loadgen announces its run (its EAL and port are up);
+    with role="server" the loadgen is the memif server, and on_started is
+    where tcpterm joins it."""
     result_path = os.path.join(ctx.tmp.name, "loadgen.json")
     command = [loadgen_executable(), "--lcores", "0@0,1@0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
-               "--file-prefix", f"loadgen-it-{os.getpid()}", f"--vdev=net_memif0,role=client,socket={socket}",
+               "--file-prefix", f"loadgen-it-{os.getpid()}", f"--vdev=net_memif0,role={role},socket={socket}",
                "--", "--config", os.path.join(ctx.source_dir, "configs", "loadgen-memif.yaml"),
                "--json", result_path, "--quiet", "--hold", *options]
     process = _spawn(command)
