@@ -269,8 +269,10 @@ EOF
     "$tmp/tcpterm.log" | awk '{printf "%s%% ", $2}')"
   # Steadiness: the loadgen's per-second rates, its first (start-up) second left out
   # (with --connections the last one may be partial).
+  # Seconds before the first connection (a loadgen started first, waiting
+  # for tcpterm) are left out with the first, partial one.
   echo "loadgen conn/s each second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' \
-    "$tmp/loadgen.log" | awk 'NR > 1 {print $NF}' | sort -n | awk '{v[NR] = $1; m += ($1 >= 1000000)}
+    "$tmp/loadgen.log" | awk '$NF > 0 {seen++} seen > 1 {print $NF}' | sort -n | awk '{v[NR] = $1; m += ($1 >= 1000000)}
       END {if (NR) printf "min %d, median %d, max %d over %d s, %d of them at 1 M or more", v[1], v[int((NR + 1) / 2)], v[NR], NR, m}')"
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
