@@ -146,8 +146,11 @@ class Engine {
   // engine_time_wait.hpp
   void enter_time_wait(Tcb& tcb);
   Tcb time_wait_view(const TimeWait& tw) const;
-  /// The flow-table index and timer id of TIME-WAIT record `tw_index`.
+  /// The flow-table index and timer id of TIME-WAIT record `tw_index`, and
+  /// back: ids from max_connections up are records, those below are TCBs.
   uint32_t time_wait_id(uint32_t tw_index) const { return config_.max_connections + tw_index; }
+  bool is_time_wait_id(uint32_t id) const { return id >= config_.max_connections; }
+  uint32_t time_wait_index(uint32_t id) const { return id - config_.max_connections; }
   void input_time_wait(uint32_t tw_index, const Segment& seg);
   void free_time_wait(uint32_t tw_index);
   void release_time_wait(uint32_t tw_index);

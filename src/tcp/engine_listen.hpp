@@ -21,8 +21,8 @@ void Engine<Host>::input(const Segment& seg, uint64_t now_us) {
     }
     return;
   }
-  if (index >= config_.max_connections) {
-    input_time_wait(index - config_.max_connections, seg);
+  if (is_time_wait_id(index)) {
+    input_time_wait(time_wait_index(index), seg);
     return;
   }
   Tcb& tcb = tcbs_[index];

@@ -55,9 +55,9 @@ void Engine<Host>::advance(uint64_t now_us) {
 
 template <class Host>
 void Engine<Host>::on_timer(uint32_t id) {
-  if (id >= config_.max_connections) {  // 2*MSL elapsed (RFC 9293 3.6.1)
+  if (is_time_wait_id(id)) {  // 2*MSL elapsed (RFC 9293 3.6.1)
     ++counters_.time_wait_expired;
-    free_time_wait(id - config_.max_connections);
+    free_time_wait(time_wait_index(id));
     return;
   }
   Tcb& tcb = tcbs_[id];
