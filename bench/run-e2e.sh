@@ -95,8 +95,10 @@ fi
 if [[ $mode == tap && ${#fast[@]} -gt 0 ]]; then
   echo "run-e2e.sh: --fast needs a lossless link (memif or --ring); net_tap to the kernel is not one." >&2; exit 2
 fi
-if [[ $mode != memif ]] && (( hugepages || zero_copy )) || [[ $mode != memif && $memif_server != tcpterm ]]; then
-  echo "run-e2e.sh: --memif-server, --zero-copy and --hugepages are for the memif mode (not --ring or --tap)." >&2; exit 2
+if [[ $mode != memif ]] && { (( hugepages || zero_copy )) || [[ $memif_server != tcpterm || -n $memif_ring ]]; }; then
+  echo "run-e2e.sh: --memif-server, --zero-copy, --hugepages and --memif-ring are for the memif mode" \
+    "(not --ring or --tap)." >&2
+  exit 2
 fi
 memif_args=""
 if [[ -n $memif_ring ]]; then
@@ -105,7 +107,6 @@ if [[ -n $memif_ring ]]; then
     2048) memif_args=",rsize=11" ;; 4096) memif_args=",rsize=12" ;;
     *) echo "run-e2e.sh: --memif-ring is 256, 512, 1024, 2048 or 4096." >&2; exit 2 ;;
   esac
-  [[ $mode == memif ]] || { echo "run-e2e.sh: --memif-ring is for the memif mode." >&2; exit 2; }
 fi
 if [[ $memif_server != tcpterm && $memif_server != loadgen ]]; then
   echo "run-e2e.sh: --memif-server is tcpterm or loadgen." >&2; exit 2
