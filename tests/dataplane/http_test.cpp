@@ -118,6 +118,22 @@ TEST(HttpRequest, ConnectionSemantics) {
   EXPECT_TRUE(parse("HEAD / HTTP/1.1\r\n\r\n").head_method);
 }
 
+TEST(HttpRequest, ConnectionOptionListsAreSplitAtEveryComma) {
+  // RFC 9110 7.6.1: a comma-separated list, empty elements and OWS allowed.
+  auto keep_alive = [](const char* version, const char* value) {
+    return parse(std::string("GET / ") + version + "\r\nConnection: " + value + "\r\n\r\n")
+        .keep_alive;
+  };
+  EXPECT_FALSE(keep_alive("HTTP/1.1", "Upgrade,close"));
+  EXPECT_FALSE(keep_alive("HTTP/1.1", ",, close ,"));
+  EXPECT_FALSE(keep_alive("HTTP/1.1", "a, b, c, d, e, f, g, h, close"));
+  EXPECT_TRUE(keep_alive("HTTP/1.1", "closed, xclose, close-ish"));
+  EXPECT_TRUE(keep_alive("HTTP/1.0", "Upgrade ,keep-alive"));
+  EXPECT_TRUE(keep_alive("HTTP/1.0", "Upgrade, TE, keep-alive,"));
+  EXPECT_FALSE(keep_alive("HTTP/1.0", "keep-alive, close"));
+  EXPECT_FALSE(keep_alive("HTTP/1.0", "keep-alive2"));
+}
+
 TEST(HttpRequest, BareLineFeedsAndLeadingEmptyLines) {
   HttpRequestHead h = parse("\r\n\nGET / HTTP/1.1\nHost: x\n\n");
   EXPECT_EQ(h.status, Status::kComplete);
