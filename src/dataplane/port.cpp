@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
 
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/mbuf_stash.hpp"
 #include "table/flow_hash.hpp"
 
 namespace tcpterm::dataplane {
@@ -123,8 +125,10 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   int socket = rte_eth_dev_socket_id(port.port_id);
   if (socket < 0) socket = static_cast<int>(rte_socket_id());
 
-  uint32_t needed =
-      queues * (rx_desc + tx_desc + dataplane.rx_burst + dataplane.tx_burst + kMempoolCache);
+  // Per queue pair: its rings, a burst each way held by the worker, the
+  // lcore's mempool cache and the worker's stash of frames to build in.
+  uint32_t needed = queues * (rx_desc + tx_desc + dataplane.rx_burst + dataplane.tx_burst +
+                              kMempoolCache + kMbufStashCapacity);
   if (dataplane.mbufs < needed) {
     throw std::runtime_error(
         "port " + dev + ": dataplane.mbufs is " + std::to_string(dataplane.mbufs) + " but " +
@@ -162,6 +166,7 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
     fail(dev, "cannot read the MAC address", rc);
   port.mac = wire::MacAddress::from_bytes(mac.addr_bytes);
   port.rss_hash_is_flow_hash = port.rss && rss_key_installed(port.port_id);
+  port.mbufs_cross_cpus = std::string_view(info.driver_name) == "net_ring";
   char name[IF_NAMESIZE] = {};
   if (info.if_index != 0 && if_indextoname(info.if_index, name)) port.kernel_interface = name;
   return port;

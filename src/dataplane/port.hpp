@@ -30,6 +30,7 @@ struct PortInfo {
   bool tx_checksum_offload = false;     // NIC fills IPv4 and TCP checksums
   bool rss = false;                     // queues spread by RSS
   bool rss_hash_is_flow_hash = false;   // mbuf RSS hash == table::flow_hash (our key read back)
+  bool mbufs_cross_cpus = false;        // net_ring: the far end is an lcore that frees what we send
   std::string kernel_interface;         // net_tap: the kernel's interface name
   const PortInfo* exception = nullptr;  // exception path tap for this port, if any
 };
