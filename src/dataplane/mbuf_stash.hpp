@@ -1,6 +1,6 @@
 // MbufStash: the frames one worker builds on one port, taken from the port's
 // pool a bulk at a time and handed out oldest first. Each bulk's mbuf headers
-// are prefetched for writing as it is taken, so that by the time a frame is
+// are prefetched as it is taken, so that by the time a frame is
 // built in one, a bulk of allocations later, its header lines are in this
 // CPU's cache even when the other CPU freed it last. Over net_ring every mbuf
 // crosses CPUs, and rte_pktmbuf_alloc's reset of a header the other CPU had
@@ -9,8 +9,8 @@
 //
 // Generic over its Pool, which provides Item, get_bulk(Item** out, n) (all n
 // or none, like rte_mempool_get_bulk), put(Item*) and a static
-// prefetch_for_write(const Item*); the worker's is a DPDK mempool, tests count
-// what it takes and gives back. Items come out as the pool holds them (for
+// prefetch(const Item*); the worker's is a DPDK mempool, tests count what it
+// takes and gives back. Items come out as the pool holds them (for
 // mbufs: raw, to be reset by the caller, as rte_pktmbuf_alloc does).
 #pragma once
 
@@ -71,7 +71,7 @@ class MbufStash {
     Item* got[kBulk];
     if (!pool_.get_bulk(got, kBulk)) return;
     for (Item* item : got) {
-      Pool::prefetch_for_write(item);
+      Pool::prefetch(item);
       slots_[tail_++ % kCapacity] = item;
     }
   }

@@ -43,9 +43,11 @@ struct MempoolSource {
     return rte_mempool_get_bulk(pool, reinterpret_cast<void**>(out), n) == 0;
   }
   void put(rte_mbuf* m) { rte_mempool_put(pool, m); }
-  static void prefetch_for_write(const rte_mbuf* m) {
-    __builtin_prefetch(m, 1);  // rte_prefetch0_write is still experimental in 22.11
-    __builtin_prefetch(&m->cacheline1, 1);
+  // Read prefetches: PREFETCHW, which fetches the lines owned, made net_ring
+  // runs and worker_bench slower here (bench/RESULTS.md).
+  static void prefetch(const rte_mbuf* m) {
+    rte_prefetch0(m);
+    rte_prefetch0(&m->cacheline1);
   }
 };
 

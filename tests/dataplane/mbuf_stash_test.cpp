@@ -43,7 +43,7 @@ struct CountingPool {
     return true;
   }
   void put(Buffer* b) { state->free.push_back(b); }
-  static void prefetch_for_write(const Buffer* b) { current->prefetched.insert(b); }
+  static void prefetch(const Buffer* b) { current->prefetched.insert(b); }
 
   static inline State* current = nullptr;
 };
