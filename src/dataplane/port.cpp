@@ -100,6 +100,8 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   rte_eth_dev_info info;
   if (int rc = rte_eth_dev_info_get(port.port_id, &info); rc != 0)
     fail(dev, "cannot read device info", rc);
+  // net_ring's far end is an lcore of this process: what we send, it frees.
+  port.mbufs_cross_cpus = std::string_view(info.driver_name) == "net_ring";
   if (queues > info.max_rx_queues || queues > info.max_tx_queues) {
     throw std::runtime_error(
         "port " + dev + ": " + std::to_string(queues) +
@@ -126,9 +128,10 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
   if (socket < 0) socket = static_cast<int>(rte_socket_id());
 
   // Per queue pair: its rings, a burst each way held by the worker, the
-  // lcore's mempool cache and the worker's stash of frames to build in.
+  // lcore's mempool cache and, where mbufs cross CPUs, the worker's stash.
+  const uint32_t stash = port.mbufs_cross_cpus ? kMbufStashCapacity : 0;
   uint32_t needed = queues * (rx_desc + tx_desc + dataplane.rx_burst + dataplane.tx_burst +
-                              kMempoolCache + kMbufStashCapacity);
+                              kMempoolCache + stash);
   if (dataplane.mbufs < needed) {
     throw std::runtime_error(
         "port " + dev + ": dataplane.mbufs is " + std::to_string(dataplane.mbufs) + " but " +
@@ -166,7 +169,6 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
     fail(dev, "cannot read the MAC address", rc);
   port.mac = wire::MacAddress::from_bytes(mac.addr_bytes);
   port.rss_hash_is_flow_hash = port.rss && rss_key_installed(port.port_id);
-  port.mbufs_cross_cpus = std::string_view(info.driver_name) == "net_ring";
   char name[IF_NAMESIZE] = {};
   if (info.if_index != 0 && if_indextoname(info.if_index, name)) port.kernel_interface = name;
   return port;
