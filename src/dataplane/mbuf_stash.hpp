@@ -1,17 +1,17 @@
 // MbufStash: the frames one worker builds on one port, taken from the port's
 // pool a bulk at a time and handed out oldest first. Each bulk's mbuf headers
-// are prefetched as it is taken, so that by the time a frame is
-// built in one, a bulk of allocations later, its header lines are in this
-// CPU's cache even when the other CPU freed it last. Over net_ring every mbuf
-// crosses CPUs, and rte_pktmbuf_alloc's reset of a header the other CPU had
-// written missed on each in turn (perf: a third of the loadgen's worker;
-// bench/RESULTS.md, "2026-12-03, afternoon").
+// are prefetched as it is taken, so that by the time a frame is built in one,
+// a bulk of allocations later, its header lines are in this CPU's cache even
+// when the other CPU freed it last. Over net_ring every mbuf crosses CPUs,
+// and rte_pktmbuf_alloc's reset of a header the other CPU had written missed
+// on each in turn (perf: a third of the loadgen's worker; bench/RESULTS.md,
+// "2026-12-03, afternoon").
 //
 // Generic over its Pool, which provides Item, get_bulk(Item** out, n) (all n
 // or none, like rte_mempool_get_bulk), put(Item*) and a static
 // prefetch(const Item*); the worker's is a DPDK mempool, tests count what it
-// takes and gives back. Items come out as the pool holds them (for
-// mbufs: raw, to be reset by the caller, as rte_pktmbuf_alloc does).
+// takes and gives back. Items come out as the pool holds them (for mbufs:
+// raw, to be reset by the caller, as rte_pktmbuf_alloc does).
 #pragma once
 
 #include <array>
