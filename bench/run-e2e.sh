@@ -164,6 +164,16 @@ wait "$gap_pid" || true
 echo "gaps, core 0: $(cat "$tmp/gaps0")"
 echo "gaps, core 1: $(cat "$tmp/gaps1")"
 
+# Steadiness: the loadgen's per-second rates in its output $1, the first
+# (start-up) second left out (with --connections the last one may be
+# partial). Seconds before the first connection (a loadgen started first,
+# waiting for tcpterm) are left out with the first, partial one.
+per_second_summary() {
+  echo "loadgen conn/s each second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' "$1" |
+    awk '$NF > 0 {seen++} seen > 1 {print $NF}' | sort -n | awk '{v[NR] = $1; m += ($1 >= 1000000)}
+      END {if (NR) printf "min %d, median %d, max %d over %d s, %d of them at 1 M or more", v[1], v[int((NR + 1) / 2)], v[NR], NR, m}')"
+}
+
 summary() {  # the loadgen's JSON as one line
   /usr/bin/python3 - "$tmp/result.json" <<'EOF'
 import json, sys
@@ -268,13 +278,7 @@ EOF
   # start and end included; its stats line gives each second's.
   echo "tcpterm's worker, busy share each second: $(grep -oE 'busy [0-9.]+ % since the last line' \
     "$tmp/tcpterm.log" | awk '{printf "%s%% ", $2}')"
-  # Steadiness: the loadgen's per-second rates, its first (start-up) second left out
-  # (with --connections the last one may be partial).
-  # Seconds before the first connection (a loadgen started first, waiting
-  # for tcpterm) are left out with the first, partial one.
-  echo "loadgen conn/s each second after the first: $(grep -oE '^\[ *[0-9.]+s\] conn/s +[0-9]+' \
-    "$tmp/loadgen.log" | awk '$NF > 0 {seen++} seen > 1 {print $NF}' | sort -n | awk '{v[NR] = $1; m += ($1 >= 1000000)}
-      END {if (NR) printf "min %d, median %d, max %d over %d s, %d of them at 1 M or more", v[1], v[int((NR + 1) / 2)], v[NR], NR, m}')"
+  per_second_summary "$tmp/loadgen.log"
   echo "tcpterm's counters:"
   sed -n '/received, stopping/,$p' "$tmp/tcpterm.log" | grep -v -E '^(EAL|TELEMETRY):'
 elif [[ $mode == ring ]]; then
@@ -284,7 +288,8 @@ elif [[ $mode == ring ]]; then
   echo "one process: tcpterm's server worker on lcore 1 (CPU 1), the loadgen's on lcore 2 (CPU 0, beside the control thread); nice $niceness"
   echo "loadgen: ${loadgen_cmd[*]:5}"
   status=0
-  "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
+  "${loadgen_cmd[@]}" 2>&1 | grep --line-buffered -v -E '^(EAL|TELEMETRY):' | tee "$tmp/loadgen.log" || status=${PIPESTATUS[0]}
+  per_second_summary "$tmp/loadgen.log"
 else
   netns="run-e2e-$$"
   ip netns add "$netns"
@@ -313,7 +318,8 @@ EOF
   echo "epoll server: taskset -c 1 $epoll_exe 0.0.0.0 80 (network namespace $netns); nice $niceness for both"
   echo "loadgen: ${loadgen_cmd[*]:5}"
   status=0
-  "${in_ns[@]}" "${loadgen_cmd[@]}" 2>&1 | grep -v -E '^(EAL|TELEMETRY):' || status=${PIPESTATUS[0]}
+  "${in_ns[@]}" "${loadgen_cmd[@]}" 2>&1 | grep --line-buffered -v -E '^(EAL|TELEMETRY):' | tee "$tmp/loadgen.log" || status=${PIPESTATUS[0]}
+  per_second_summary "$tmp/loadgen.log"
   # The server's CPU time: what one core would serve if the server had it alone.
   epoll_pid=$(pgrep -P "$server_pid" || true)  # server_pid is `timeout` (ip netns exec and nice exec)
   cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$epoll_pid/stat" 2>/dev/null || echo 0)
