@@ -33,20 +33,11 @@ class MbufStash {
   static constexpr uint32_t kBulk = kMbufStashBulk;
   static constexpr uint32_t kCapacity = kMbufStashCapacity;
 
-  MbufStash() = default;
   explicit MbufStash(Pool pool) : pool_(std::move(pool)) {}
+  // Holds what it took: neither copied nor moved (the worker keeps its
+  // stashes behind pointers).
   MbufStash(const MbufStash&) = delete;
   MbufStash& operator=(const MbufStash&) = delete;
-  MbufStash(MbufStash&& other) noexcept { *this = std::move(other); }
-  MbufStash& operator=(MbufStash&& other) noexcept {
-    if (this == &other) return *this;
-    release();
-    pool_ = std::move(other.pool_);
-    slots_ = other.slots_;
-    head_ = std::exchange(other.head_, 0);
-    tail_ = std::exchange(other.tail_, 0);
-    return *this;
-  }
   ~MbufStash() { release(); }
 
   /// The oldest stashed item, after a refill when fewer than kBulk are left;
@@ -76,7 +67,7 @@ class MbufStash {
     }
   }
 
-  Pool pool_{};
+  Pool pool_;
   std::array<Item*, kCapacity> slots_{};
   uint32_t head_ = 0;  // counters run freely; the slot is the counter mod kCapacity
   uint32_t tail_ = 0;
