@@ -136,7 +136,11 @@ PortInfo start_port(const control::PortConfig& config, const control::DataplaneC
     throw std::runtime_error(
         "port " + dev + ": dataplane.mbufs is " + std::to_string(dataplane.mbufs) + " but " +
         std::to_string(queues) + " queue pairs of " + std::to_string(rx_desc) + "+" +
-        std::to_string(tx_desc) + " descriptors need at least " + std::to_string(needed) +
+        std::to_string(tx_desc) + " descriptors" +
+        (stash ? " and a worker's stash of " + std::to_string(stash) +
+                     " each (mbufs on net_ring cross CPUs)"
+               : "") +
+        " need at least " + std::to_string(needed) +
         "; raise dataplane.mbufs or lower dataplane.rx_descriptors/tx_descriptors");
   }
   uint16_t data_room = static_cast<uint16_t>(std::max<uint32_t>(
