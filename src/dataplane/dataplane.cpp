@@ -109,18 +109,6 @@ void Dataplane::shutdown() {
   ports_up_ = false;
 }
 
-void DataplaneTotals::add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o,
-                          const DataplaneCounters& d) {
-  engine.add(e);
-  occupancy.connections += o.connections;
-  occupancy.syn_received += o.syn_received;
-  occupancy.time_wait += o.time_wait;
-  occupancy.buffers_in_use += o.buffers_in_use;
-  occupancy.timers_pending += o.timers_pending;
-  occupancy.listeners += o.listeners;
-  dataplane.add(d);
-}
-
 DataplaneTotals Dataplane::totals() const {
   DataplaneTotals totals;
   for (size_t i = 0; i < workers_.size(); ++i)

@@ -25,8 +25,20 @@ struct DataplaneTotals {
   tcp::EngineOccupancy occupancy;
   DataplaneCounters dataplane;
 
-  /// Adds one worker's numbers.
-  void add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o, const DataplaneCounters& d);
+  /// Adds one worker's numbers. Inline: the control library sums snapshots
+  /// with it and does not link the dataplane library (a PGO build, which
+  /// did not inline it there, failed to link the control-only tests).
+  void add(const tcp::EngineCounters& e, const tcp::EngineOccupancy& o,
+           const DataplaneCounters& d) {
+    engine.add(e);
+    occupancy.connections += o.connections;
+    occupancy.syn_received += o.syn_received;
+    occupancy.time_wait += o.time_wait;
+    occupancy.buffers_in_use += o.buffers_in_use;
+    occupancy.timers_pending += o.timers_pending;
+    occupancy.listeners += o.listeners;
+    dataplane.add(d);
+  }
 };
 
 /// One worker's numbers at one instant, for per-lcore reports.
