@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds tcpterm and tcpterm-loadgen with GCC profile-guided optimisation:
+# an instrumented build (meson's b_pgo=generate) first runs a training load,
+# tcpterm against the loadgen over memif (bench/run-e2e.sh, bounded), and the
+# counts it leaves (*.gcda beside the objects) then steer the optimised build
+# (b_pgo=use): branch layout, inlining, hot and cold code apart. On this
+# project's 2-CPU VM that took 6 to 9 % off tcpterm's time per connection
+# end to end and 13 % in worker_bench (bench/RESULTS.md, "2026-12-03,
+# evening: profile-guided optimisation").
+#
+# Code the training does not run (IPv6, echo, retransmissions, SYN cookies,
+# the control plane) is optimised as without a profile
+# (-fprofile-partial-training), not shrunk as cold code, so traffic unlike
+# the training's loses nothing against the plain release build.
+#
+# Usage (root: the training runs DPDK over memif):
+#   deploy/build-pgo.sh [--build DIR] [--duration S]
+#     --build     meson build dir to (re)create (default build-pgo)
+#     --duration  seconds of each of the two training loads (default 5)
+# Then run DIR/src/dataplane/tcpterm as usual; `bench/run-e2e-set.sh --build
+# build-bench --build DIR` compares it with the plain build.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="$repo/build-pgo" duration=5
+usage() { sed -n '/^# Usage/,/^# build-bench/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "$1"; }
+die() { echo "build-pgo.sh: $*" >&2; exit 1; }
+while (($#)); do
+  case $1 in
+    --build) [[ $# -ge 2 ]] || usage 2; build=$(realpath -m "$2"); shift ;;
+    --duration) [[ $# -ge 2 ]] || usage 2; duration=$2; shift ;;
+    -h | --help) usage 0 ;;
+    *) echo "build-pgo.sh: unknown argument $1" >&2; usage 2 ;;
+  esac
+  shift
+done
+if ! [[ $duration =~ ^[0-9]+$ ]] || ((duration < 1 || duration > 60)); then
+  die "--duration must be a whole number of seconds from 1 to 60, got '$duration'"
+fi
+((EUID == 0)) || die "run as root: the training load runs DPDK (memif, --no-huge)"
+
+executables=(src/dataplane/tcpterm src/loadgen/tcpterm-loadgen)
+echo "build-pgo.sh: instrumented build in $build"
+if [[ -f $build/build.ninja ]]; then
+  meson configure "$build" -Dbuildtype=release -Dbenchmarks=enabled -Db_pgo=generate -Dcpp_args= >/dev/null
+else
+  meson setup "$build" "$repo" -Dbuildtype=release -Dbenchmarks=enabled -Db_pgo=generate >/dev/null
+fi
+ninja -C "$build" "${executables[@]}"
+find "$build" -name '*.gcda' -delete  # counts from an earlier training or source
+
+# The training: both clients over memif, tcpterm the HTTP server. run-e2e.sh
+# bounds each run and fails on errors; its per-run report is kept short here.
+for mode in --fast ""; do
+  echo "build-pgo.sh: training: bench/run-e2e.sh --build $build $mode --duration $duration"
+  out=$("$repo/bench/run-e2e.sh" --build "$build" $mode --duration "$duration" 2>&1) ||
+    { echo "$out" >&2; die "the training run failed (above)"; }
+  grep -E '^RESULT:' <<<"$out" || { echo "$out" >&2; die "the training run printed no RESULT line"; }
+done
+[[ -n $(find "$build" -name 'worker.cpp.gcda' -print -quit) ]] ||
+  die "the training left no profile for the worker (src/dataplane/worker.cpp)"
+
+echo "build-pgo.sh: optimised build in $build"
+# No profile is expected for the objects of tests and tools the training
+# does not run: -Wno-missing-profile keeps werror from failing on them.
+meson configure "$build" -Db_pgo=use -Dcpp_args="-fprofile-partial-training -Wno-missing-profile" >/dev/null
+ninja -C "$build" "${executables[@]}"
+echo "build-pgo.sh: done: $build/src/dataplane/tcpterm and $build/src/loadgen/tcpterm-loadgen"
