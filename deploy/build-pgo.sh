@@ -8,10 +8,10 @@
 # end to end and 13 % in worker_bench (bench/RESULTS.md, "2026-12-03,
 # evening: profile-guided optimisation").
 #
-# Code the training does not run (IPv6, echo, retransmissions, SYN cookies,
-# the control plane) is optimised as without a profile
-# (-fprofile-partial-training), not shrunk as cold code, so traffic unlike
-# the training's loses nothing against the plain release build.
+# Functions the training does not run (much of IPv6, echo, retransmission,
+# SYN cookies, the control plane) are optimised as without a profile
+# (-fprofile-partial-training), not shrunk as cold code; branches it never
+# took inside the functions it ran are still laid out as cold.
 #
 # Usage (root: the training runs DPDK over memif):
 #   deploy/build-pgo.sh [--build DIR] [--duration S]
