@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds tcpterm and tcpterm-loadgen with GCC profile-guided optimisation:
 # an instrumented build (meson's b_pgo=generate) first runs a training load,
-# tcpterm against the loadgen over memif (bench/run-e2e.sh, bounded), and the
-# counts it leaves (*.gcda beside the objects) then steer the optimised build
-# (b_pgo=use): branch layout, inlining, hot and cold code apart. On this
+# tcpterm against the loadgen over memif and net_ring (bench/run-e2e.sh,
+# bounded), and the counts it leaves (*.gcda beside the objects) then steer
+# the optimised build (b_pgo=use): branch layout, inlining, hot and cold code
+# apart. On this
 # project's 2-CPU VM that took 6 to 9 % off tcpterm's time per connection
 # end to end and 13 % in worker_bench (bench/RESULTS.md, "2026-12-03,
-# evening: profile-guided optimisation").
+# late afternoon: profile-guided optimisation").
 #
 # Functions the training does not run (much of IPv6, echo, retransmission,
 # SYN cookies, the control plane) are optimised as without a profile
@@ -16,7 +17,7 @@
 # Usage (root: the training runs DPDK over memif):
 #   deploy/build-pgo.sh [--build DIR] [--duration S]
 #     --build     meson build dir to (re)create (default build-pgo)
-#     --duration  seconds of each of the two training loads (default 5)
+#     --duration  seconds of each of the three training loads (default 5)
 # Then run DIR/src/dataplane/tcpterm as usual; `bench/run-e2e-set.sh --build
 # build-bench --build DIR` compares it with the plain build.
 set -euo pipefail
@@ -49,11 +50,14 @@ fi
 ninja -C "$build" "${executables[@]}"
 find "$build" -name '*.gcda' -delete  # counts from an earlier training or source
 
-# The training: both clients over memif, tcpterm the HTTP server. run-e2e.sh
-# bounds each run and fails on errors; its per-run report is kept short here.
-for mode in --fast ""; do
+# The training: both clients over memif with tcpterm the HTTP server, then
+# the one-process net_ring form (tcpterm's server inside the loadgen, where
+# frames are built in mbufs from a stash). run-e2e.sh bounds each run and
+# fails on errors; its per-run report is kept short here.
+for mode in "--fast" "" "--fast --ring"; do
+  read -ra options <<<"$mode"
   echo "build-pgo.sh: training: bench/run-e2e.sh --build $build $mode --duration $duration"
-  out=$("$repo/bench/run-e2e.sh" --build "$build" $mode --duration "$duration" 2>&1) ||
+  out=$("$repo/bench/run-e2e.sh" --build "$build" "${options[@]}" --duration "$duration" 2>&1) ||
     { echo "$out" >&2; die "the training run failed (above)"; }
   grep -E '^RESULT:' <<<"$out" || { echo "$out" >&2; die "the training run printed no RESULT line"; }
 done
