@@ -5,8 +5,8 @@
 # bounded), and the counts it leaves (*.gcda beside the objects) then steer
 # the optimised build (b_pgo=use): branch layout, inlining, hot and cold code
 # apart. On this
-# project's 2-CPU VM that took 6 to 9 % off tcpterm's time per connection
-# end to end and 13 % in worker_bench (bench/RESULTS.md, "2026-12-03,
+# project's 2-CPU VM that took 5 to 10 % off tcpterm's time per connection
+# over memif and 12 % in worker_bench (bench/RESULTS.md, "2026-12-03,
 # late afternoon: profile-guided optimisation").
 #
 # Functions the training does not run (much of IPv6, echo, retransmission,
