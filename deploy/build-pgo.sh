@@ -3,11 +3,12 @@
 # an instrumented build (meson's b_pgo=generate) first runs a training load,
 # tcpterm against the loadgen over memif and net_ring (bench/run-e2e.sh,
 # bounded), and the counts it leaves (*.gcda beside the objects) then steer
-# the optimised build (b_pgo=use): branch layout, inlining, hot and cold code
-# apart. On this
-# project's 2-CPU VM that took 5 to 10 % off tcpterm's time per connection
-# over memif and 12 % in worker_bench (bench/RESULTS.md, "2026-12-03,
-# late afternoon: profile-guided optimisation").
+# the optimised build (b_pgo=use, with b_lto): branch layout, inlining, hot
+# and cold code apart. On this project's 2-CPU VM the profile took 5 to 10 %
+# off tcpterm's time per connection over memif and 12 % in worker_bench, and
+# link-time optimisation with it gave 2 to 9 % more connections/s on top
+# (bench/RESULTS.md, "2026-12-03, late afternoon: profile-guided
+# optimisation").
 #
 # Functions the training does not run (much of IPv6, echo, retransmission,
 # SYN cookies, the control plane) are optimised as without a profile
@@ -42,10 +43,15 @@ fi
 
 executables=(src/dataplane/tcpterm src/loadgen/tcpterm-loadgen)
 echo "build-pgo.sh: instrumented build in $build"
+# Link-time optimisation as well: with the profile it lets hot calls into
+# the wire and engine code of other files be inlined (2 and 9 % more
+# connections/s than PGO alone in two alternated sets; LTO without a profile
+# was not faster, bench/RESULTS.md).
+options=(-Dbuildtype=release -Dbenchmarks=enabled -Db_lto=true -Db_pgo=generate)
 if [[ -f $build/build.ninja ]]; then
-  meson configure "$build" -Dbuildtype=release -Dbenchmarks=enabled -Db_pgo=generate -Dcpp_args= >/dev/null
+  meson configure "$build" "${options[@]}" -Dcpp_args= >/dev/null
 else
-  meson setup "$build" "$repo" -Dbuildtype=release -Dbenchmarks=enabled -Db_pgo=generate >/dev/null
+  meson setup "$build" "$repo" "${options[@]}" >/dev/null
 fi
 ninja -C "$build" "${executables[@]}"
 find "$build" -name '*.gcda' -delete  # counts from an earlier training or source
