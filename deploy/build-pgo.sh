@@ -42,17 +42,23 @@ fi
 ((EUID == 0)) || die "run as root: the training load runs DPDK (memif, --no-huge)"
 
 executables=(src/dataplane/tcpterm src/loadgen/tcpterm-loadgen)
-echo "build-pgo.sh: instrumented build in $build"
 # Link-time optimisation as well: with the profile it lets hot calls into
 # the wire and engine code of other files be inlined (2 and 9 % more
 # connections/s than PGO alone in two alternated sets; LTO without a profile
 # was not faster, bench/RESULTS.md).
-options=(-Dbuildtype=release -Dbenchmarks=enabled -Db_lto=true -Db_pgo=generate)
+meson_options=(-Dbuildtype=release -Dbenchmarks=enabled -Db_lto=true -Db_pgo=generate)
 if [[ -f $build/build.ninja ]]; then
-  meson configure "$build" "${options[@]}" -Dcpp_args= >/dev/null
+  # Only a dir this script made is reconfigured: never a plain build dir
+  # (build-bench, say) that other measurements rely on.
+  pgo=$(meson introspect --buildoptions "$build" |
+    /usr/bin/python3 -c 'import json, sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "b_pgo"))')
+  [[ $pgo != off ]] ||
+    die "$build is a build dir without profile-guided optimisation; give a new one or one this script made"
+  meson configure "$build" "${meson_options[@]}" -Dcpp_args= >/dev/null
 else
-  meson setup "$build" "$repo" "${options[@]}" >/dev/null
+  meson setup "$build" "$repo" "${meson_options[@]}" >/dev/null
 fi
+echo "build-pgo.sh: instrumented build in $build"
 ninja -C "$build" "${executables[@]}"
 find "$build" -name '*.gcda' -delete  # counts from an earlier training or source
 
@@ -61,9 +67,9 @@ find "$build" -name '*.gcda' -delete  # counts from an earlier training or sourc
 # frames are built in mbufs from a stash). run-e2e.sh bounds each run and
 # fails on errors; its per-run report is kept short here.
 for mode in "--fast" "" "--fast --ring"; do
-  read -ra options <<<"$mode"
+  read -ra mode_options <<<"$mode"
   echo "build-pgo.sh: training: bench/run-e2e.sh --build $build $mode --duration $duration"
-  out=$("$repo/bench/run-e2e.sh" --build "$build" "${options[@]}" --duration "$duration" 2>&1) ||
+  out=$("$repo/bench/run-e2e.sh" --build "$build" "${mode_options[@]}" --duration "$duration" 2>&1) ||
     { echo "$out" >&2; die "the training run failed (above)"; }
   grep -E '^RESULT:' <<<"$out" || { echo "$out" >&2; die "the training run printed no RESULT line"; }
 done
