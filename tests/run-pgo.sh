@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The profile-guided build (deploy/build-pgo.sh) from scratch, then what
-# tells whether its optimised code still does the same thing: the unit and
-# packetdrill suites linked against its profiled libraries, and one bounded
-# end-to-end run of its tcpterm and loadgen over memif with no errors.
+# tells whether its optimised code still does the same thing: every suite
+# (unit and packetdrill linked against its profiled libraries; integration
+# with its tcpterm and loadgen on net_tap, memif and net_ring, IPv4 and
+# IPv6), and one bounded end-to-end run over memif with no errors.
 #   BUILD_DIR=build-x JOBS=4 tests/run-pgo.sh
 set -euo pipefail
 
@@ -23,9 +24,8 @@ ninja -C "$build_dir" -j "$jobs" || die "the build failed (see above); no tests 
 built=$((SECONDS - started))
 
 status=0
-log "running the unit and packetdrill suites against the profiled libraries"
-meson test -C "$build_dir" --no-rebuild --print-errorlogs --num-processes "$jobs" \
-  --suite unit --suite packetdrill || status=1
+log "running every suite against the profiled build"
+meson test -C "$build_dir" --no-rebuild --print-errorlogs --num-processes "$jobs" || status=1
 log "running bench/run-e2e.sh --fast --duration 3 with the profiled tcpterm and loadgen"
 bench/run-e2e.sh --build "$build_dir" --fast --duration 3 > "$build_dir/run-e2e.log" 2>&1 || {
   cat "$build_dir/run-e2e.log"
