@@ -14,7 +14,8 @@ set -euo pipefail
 (($# > 0)) || { echo "usage: $0 BINARY..." >&2; exit 2; }
 command -v objdump > /dev/null || { echo "string_ops_test: objdump (binutils) is missing" >&2; exit 2; }
 
-hot='tcpterm::tcp::Engine<|tcpterm::dataplane::Worker::|tcpterm::dataplane::\(anonymous namespace\)::worker_entry|tcpterm::wire::build_tcp_frame|tcpterm::wire::parse_frame|tcpterm::wire::\(anonymous namespace\)::parse_|tcpterm::app::|tcpterm::loadgen::FastHttpLoad'
+# Bracketed parentheses: awk -v would take a backslash before them as an escape.
+hot='tcpterm::tcp::Engine<|tcpterm::dataplane::Worker::|tcpterm::dataplane::[(]anonymous namespace[)]::worker_entry|tcpterm::wire::build_tcp_frame|tcpterm::wire::parse_frame|tcpterm::wire::[(]anonymous namespace[)]::parse_|tcpterm::app::|tcpterm::loadgen::FastHttpLoad'
 status=0
 for binary in "$@"; do
   [[ -x $binary ]] || { echo "string_ops_test: $binary is not an executable" >&2; exit 2; }
