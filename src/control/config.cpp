@@ -148,7 +148,7 @@ void read_http(YamlMap& map, HttpConfig& http) {
 
 void read_tcp(YamlMap& map, tcp::EngineConfig& tcp) {
   read_uint_into(map, "max_connections", tcp.max_connections, 1, 1u << 24);
-  read_uint_into(map, "max_time_wait", tcp.max_time_wait, 1, 1u << 24);
+  read_uint_into(map, "max_time_wait", tcp.max_time_wait, 1, (1u << 24) - 1);  // 24-bit links
   read_uint_into(map, "max_syn_backlog", tcp.max_syn_backlog, 1, 1u << 24);
   read_uint_into(map, "buffer_count", tcp.buffer_count, 2, 1u << 24);
   read_uint_into(map, "buffer_size", tcp.buffer_size, 1024, 1u << 30);

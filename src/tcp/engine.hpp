@@ -1,8 +1,9 @@
 // Engine: one lcore's TCP endpoint, sans-IO (STYLE 2). It owns the TCBs, the
-// compact TIME-WAIT records, the connection table, the timer wheel and the
-// buffer pool, all preallocated from EngineConfig. Frames never reach it: the
-// caller hands in parsed Segments with the current time and the engine answers
-// through its Host, a template parameter so nothing is a virtual call per packet.
+// compact TIME-WAIT records and their expiry queue, the connection table, the
+// timer wheel and the buffer pool, all preallocated from EngineConfig. Frames
+// never reach it: the caller hands in parsed Segments with the current time
+// and the engine answers through its Host, a template parameter so nothing is
+// a virtual call per packet.
 //
 // Host requirements (all called on the engine's lcore, never re-entrantly for
 // the same connection except where noted):
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "table/flow_hash.hpp"
 #include "table/flow_key.hpp"
 #include "table/flow_table.hpp"
 #include "table/object_pool.hpp"
@@ -38,6 +40,7 @@
 #include "tcp/seq.hpp"
 #include "tcp/tcb.hpp"
 #include "tcp/tcp_state.hpp"
+#include "tcp/time_wait_queue.hpp"
 #include "timer/tick_divider.hpp"
 #include "timer/timer_wheel.hpp"
 #include "wire/ip_address.hpp"
@@ -145,16 +148,18 @@ class Engine {
   void reset_unread(Tcb& tcb);
   // engine_time_wait.hpp
   void enter_time_wait(Tcb& tcb);
-  Tcb time_wait_view(const TimeWait& tw) const;
-  /// The flow-table index and timer id of TIME-WAIT record `tw_index`, and
-  /// back: ids from max_connections up are records, those below are TCBs.
+  Tcb time_wait_view(const TimeWait& tw, uint32_t hash) const;
+  /// The flow-table index of TIME-WAIT record `tw_index`, and back: indices
+  /// from max_connections up are records, those below are TCBs.
   uint32_t time_wait_id(uint32_t tw_index) const { return config_.max_connections + tw_index; }
   bool is_time_wait_id(uint32_t id) const { return id >= config_.max_connections; }
   uint32_t time_wait_index(uint32_t id) const { return id - config_.max_connections; }
   void input_time_wait(uint32_t tw_index, const Segment& seg);
-  void free_time_wait(uint32_t tw_index);
+  void free_time_wait(uint32_t tw_index, uint32_t hash);
   void release_time_wait(uint32_t tw_index);
-  void start_2msl_timer(uint32_t tw_index);
+  void restart_2msl(uint32_t tw_index);
+  uint64_t time_wait_expiry_ms() const;
+  void expire_time_waits();
   // engine_output.hpp
   uint32_t effective_mss(const Tcb& tcb) const;
   uint32_t receive_window(const Tcb& tcb) const;
@@ -181,6 +186,7 @@ class Engine {
   // engine_api.hpp
   void request_output(Tcb& tcb);
   // engine_lifecycle.hpp
+  static EngineConfig checked(EngineConfig config);
   ConnRef allocate_tcb(const table::FlowKey& key, uint32_t hash);
   void free_tcb(Tcb& tcb, std::optional<CloseReason> reason, bool erase_entry = true);
   void finish_callbacks(Tcb& tcb);
@@ -202,8 +208,9 @@ class Engine {
   EngineCounters counters_;
   table::ObjectPool<Tcb> tcbs_;
   table::ObjectPool<TimeWait> time_waits_;
+  TimeWaitQueue time_wait_queue_;  // the records in 2*MSL expiry order
   table::FlowTable table_;
-  timer::TimerWheel timers_;
+  timer::TimerWheel timers_;  // TCBs only: TIME-WAIT records expire from time_wait_queue_
   BufferPool buffers_;
   std::vector<Listener> listeners_;
   std::unique_ptr<uint8_t[]> listener_by_port_;  // port -> listener index + 1 (0 = none)

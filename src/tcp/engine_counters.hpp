@@ -7,6 +7,8 @@
 
 namespace tcpterm::tcp {
 
+// One counter per line, comments aligned by hand:
+// clang-format off
 #define TCPTERM_ENGINE_COUNTERS(X)                                                  \
   X(segments_in)             /* TCP segments handed to the engine */              \
   X(segments_out)            /* TCP segments emitted */                           \
@@ -41,6 +43,7 @@ namespace tcpterm::tcp {
   X(time_wait_entered)                                                            \
   X(time_wait_expired)                                                            \
   X(time_wait_reused)        /* RFC 6191 SYNs that reopened a TIME-WAIT tuple */  \
+  X(time_wait_hash_mismatch) /* expired record not under flow_hash(key): bad RSS */ \
   X(ooo_segments)            /* segments queued out of order */                   \
   X(drop_no_listener)        /* SYN/segment to a port nobody listens on: RST */   \
   X(drop_out_of_window)      /* RFC 9293 3.10.7.4 unacceptable segments */        \
@@ -56,6 +59,7 @@ namespace tcpterm::tcp {
   X(drop_data_after_close)   /* data for a closed application: we reset */        \
   X(drop_rst_ignored)        /* RST that was neither exact nor in window */       \
   X(drop_time_wait_full)     /* no TIME-WAIT record free: closed without one */
+// clang-format on
 
 struct EngineCounters {
 #define TCPTERM_DECLARE_COUNTER(name) uint64_t name = 0;

@@ -1,6 +1,7 @@
 // Engine construction, TCB allocation and release, lookup, gauges.
-// Table and timer ids share one index space: [0, max_connections) are TCBs,
-// [max_connections, max_connections + max_time_wait) are TIME-WAIT records.
+// Table entries share one index space: [0, max_connections) are TCBs (also
+// their timer ids), [max_connections, max_connections + max_time_wait) are
+// TIME-WAIT records.
 #pragma once
 
 #include <algorithm>
@@ -12,22 +13,30 @@ namespace tcpterm::tcp {
 
 template <class Host>
 Engine<Host>::Engine(const EngineConfig& config, Host& host, uint64_t now_us)
-    : config_(config),
+    : config_(checked(config)),
       host_(host),
       now_us_(now_us),
       tick_divider_(config.timer_tick_us),
       now_tick_(tick_divider_.floor(now_us)),
       now_ms_(static_cast<uint32_t>(now_us / 1000)),
       tcbs_(config.max_connections),
-      time_waits_(config.max_time_wait),
-      table_(config.max_connections + config.max_time_wait),
-      timers_(config.max_connections + config.max_time_wait, now_us / config.timer_tick_us),
+      time_waits_(config_.max_time_wait),
+      table_(config_.max_connections + config_.max_time_wait),
+      timers_(config_.max_connections, now_us / config_.timer_tick_us),
       buffers_(config.buffer_count, config.buffer_size),
       listener_by_port_(new uint8_t[65536]()) {
   listeners_.resize(std::min<uint32_t>(config.max_listeners, 255));
   challenge_window_start_us_ = now_us;
   fresh_tcb_.rto_us = static_cast<uint32_t>(config_.rto_initial_us);
   fresh_tcb_.ssthresh = UINT32_MAX / 2;  // RFC 5681 3.1: arbitrarily high initial ssthresh
+}
+
+/// The config with the limits the engine's structures impose (the config
+/// file's checks are stricter; this guards direct users).
+template <class Host>
+EngineConfig Engine<Host>::checked(EngineConfig config) {
+  config.max_time_wait = std::min(config.max_time_wait, TimeWaitQueue::kMaxRecords);
+  return config;
 }
 
 template <class Host>
@@ -51,8 +60,8 @@ void Engine<Host>::prefetch_connection(uint32_t hash) const {
   const uint32_t max_tcbs = config_.max_connections;
   table_.for_each_candidate(hash, [this, max_tcbs](uint32_t index) {
     if (index >= max_tcbs) {
-      __builtin_prefetch(&time_waits_[index - max_tcbs], 0, 3);  // one line (64 B)
-      timers_.prefetch(index);  // a reopening SYN or the final ACK stops its 2*MSL timer
+      // One line (64 B), written when a SYN reopens the record (its queue links).
+      __builtin_prefetch(&time_waits_[index - max_tcbs], 1, 3);
       return;
     }
     // input() reads and writes the whole TCB: every line it spans.

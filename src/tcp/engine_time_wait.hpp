@@ -1,7 +1,7 @@
 // TIME-WAIT (RFC 9293 3.6.1, 3.10.7.4) on compact records: the TCB is freed
-// and a 64-byte TimeWait takes its table slot for 2*MSL. A new SYN may
-// reopen the tuple early under RFC 6191 (timestamps) or RFC 1122 4.2.2.13
-// (a higher sequence number).
+// and a 64-byte TimeWait takes its table slot for 2*MSL, queued in expiry
+// order (TimeWaitQueue). A new SYN may reopen the tuple early under RFC 6191
+// (timestamps) or RFC 1122 4.2.2.13 (a higher sequence number).
 #pragma once
 
 namespace tcpterm::tcp {
@@ -18,52 +18,76 @@ void Engine<Host>::enter_time_wait(Tcb& tcb) {
   TimeWait& tw = time_waits_[tw_index];
   tw = TimeWait{};
   tw.key = tcb.key;
-  tw.hash = tcb.hash;
   tw.snd_nxt = tcb.snd_max;
   tw.rcv_nxt = tcb.rcv_nxt;
   tw.ts_recent = tcb.ts_recent;
   tw.ts_offset = tcb.ts_offset;
   tw.rcv_wscale = tcb.rcv_wscale;
-  tw.rcv_window = static_cast<uint16_t>(
-      std::min<uint32_t>(static_cast<uint32_t>(tcb.rcv_adv - tcb.rcv_nxt) >> tcb.rcv_wscale, 65535));
+  tw.rcv_window =
+      std::min<uint32_t>(static_cast<uint32_t>(tcb.rcv_adv - tcb.rcv_nxt) >> tcb.rcv_wscale, 65535);
   tw.timestamps = tcb.has(tcb_flags::kTimestamps);
   tw.active = true;
   ++counters_.time_wait_entered;
   // The record takes over the TCB's table slot in place: an erase followed
   // by an insert could fail under the table's probe bound (colliding flows).
-  table_.replace(tw.hash, index_of(tcb), time_wait_id(tw_index));
+  table_.replace(tcb.hash, index_of(tcb), time_wait_id(tw_index));
   free_tcb(tcb, CloseReason::kNormal, /*erase_entry=*/false);  // the entry is the record's now
-  start_2msl_timer(tw_index);
+  time_wait_queue_.push_back(time_waits_, tw_index, time_wait_expiry_ms());
 }
 
-/// (Re)starts record `tw_index`'s 2*MSL timeout (RFC 9293 3.6.1).
+/// When a record entering or restarting TIME-WAIT now expires: 2*MSL ahead
+/// (RFC 9293 3.6.1), rounded up to the millisecond.
 template <class Host>
-void Engine<Host>::start_2msl_timer(uint32_t tw_index) {
-  timers_.start(time_wait_id(tw_index), ticks_ceil(now_us_ + 2 * config_.msl_us));
+uint64_t Engine<Host>::time_wait_expiry_ms() const {
+  return (now_us_ + 2 * config_.msl_us + 999) / 1000;
 }
 
+/// Restarts record `tw_index`'s 2*MSL timeout: to the queue's tail.
 template <class Host>
-void Engine<Host>::free_time_wait(uint32_t tw_index) {
+void Engine<Host>::restart_2msl(uint32_t tw_index) {
+  time_wait_queue_.remove(time_waits_, tw_index);
+  time_wait_queue_.push_back(time_waits_, tw_index, time_wait_expiry_ms());
+}
+
+/// Frees record `tw_index` and its table entry (`hash`: its flow's).
+template <class Host>
+void Engine<Host>::free_time_wait(uint32_t tw_index, uint32_t hash) {
   TimeWait& tw = time_waits_[tw_index];
   if (!tw.active) return;
-  table_.erase(tw.hash, time_wait_id(tw_index));
+  table_.erase(hash, time_wait_id(tw_index));
   release_time_wait(tw_index);
 }
 
 /// Frees the record once its table entry is gone or handed over.
 template <class Host>
 void Engine<Host>::release_time_wait(uint32_t tw_index) {
-  timers_.stop(time_wait_id(tw_index));
+  time_wait_queue_.remove(time_waits_, tw_index);
   time_waits_[tw_index].active = false;
   time_waits_.release(tw_index);
 }
 
+/// Frees the records whose 2*MSL has elapsed (RFC 9293 3.6.1). Their flow
+/// hash is recomputed: the record has no room for it.
+template <class Host>
+void Engine<Host>::expire_time_waits() {
+  time_wait_queue_.expire(time_waits_, now_us_ / 1000, [this](uint32_t tw_index) {
+    ++counters_.time_wait_expired;
+    TimeWait& tw = time_waits_[tw_index];
+    // Segment hashes are flow_hash(key) (the NIC's only when it was checked
+    // to be equal): a miss means a NIC hashed differently and is counted.
+    if (!table_.erase(table::flow_hash(tw.key), time_wait_id(tw_index)))
+      ++counters_.time_wait_hash_mismatch;
+    tw.active = false;
+    time_waits_.release(tw_index);
+  });
+}
+
 /// Builds a throwaway TCB that speaks for the TIME-WAIT record.
 template <class Host>
-Tcb Engine<Host>::time_wait_view(const TimeWait& tw) const {
+Tcb Engine<Host>::time_wait_view(const TimeWait& tw, uint32_t hash) const {
   Tcb tcb{};
   tcb.key = tw.key;
-  tcb.hash = tw.hash;
+  tcb.hash = hash;
   tcb.state = TcpState::kTimeWait;
   tcb.snd_una = tcb.snd_nxt = tcb.snd_max = tw.snd_nxt;
   tcb.rcv_nxt = tw.rcv_nxt;
@@ -81,7 +105,7 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
   // The view (a whole TCB, zeroed then filled) is built only for an ACK:
   // the common case here, a SYN reopening the tuple, never needs it.
   auto ack_from_view = [&] {
-    Tcb view = time_wait_view(tw);
+    Tcb view = time_wait_view(tw, seg.hash);
     send_ack(view);
   };
 
@@ -103,7 +127,8 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
       reopened_time_wait_ = tw_index;
       input_listen(seg, *listener);
       next_isn_.reset();
-      if (reopened_time_wait_) free_time_wait(*std::exchange(reopened_time_wait_, std::nullopt));
+      if (reopened_time_wait_)
+        free_time_wait(*std::exchange(reopened_time_wait_, std::nullopt), seg.hash);
       return;
     }
     if (challenge_ack_allowed()) {  // RFC 5961 4.2
@@ -125,14 +150,14 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
       ++counters_.dup_acks_out;
       ack_from_view();
       // RFC 9293 3.10.7.4 eighth: a retransmitted FIN restarts the 2 MSL timeout.
-      if (seg.has(flags::kFin)) start_2msl_timer(tw_index);
+      if (seg.has(flags::kFin)) restart_2msl(tw_index);
     }
     return;
   }
   if (seg.has(flags::kRst)) {
     if (seg.seq == tw.rcv_nxt) {  // RFC 9293: TIME-WAIT + RST -> CLOSED
       ++counters_.rst_in;
-      free_time_wait(tw_index);
+      free_time_wait(tw_index, seg.hash);
     } else if (challenge_ack_allowed()) {  // RFC 5961 3.2
       ++counters_.challenge_acks;
       ack_from_view();
@@ -150,7 +175,7 @@ void Engine<Host>::input_time_wait(uint32_t tw_index, const Segment& seg) {
   if (seg.has(flags::kFin) || !seg.payload.empty()) {
     // Nothing new can follow the peer's FIN: acknowledge and restart 2 MSL.
     ack_from_view();
-    if (seg.has(flags::kFin)) start_2msl_timer(tw_index);
+    if (seg.has(flags::kFin)) restart_2msl(tw_index);
   }
 }
 

@@ -1,7 +1,8 @@
 // Timers. Each TCB has one wheel entry armed at the earliest of its three
 // deadlines (retransmission/persist, delayed ACK, idle: keepalive, idle and
-// FIN-WAIT-2 timeouts); TIME-WAIT records have one entry for 2*MSL. One entry
-// per connection keeps the wheel small and start/stop O(1).
+// FIN-WAIT-2 timeouts). One entry per connection keeps the wheel small and
+// start/stop O(1). TIME-WAIT records are not in the wheel: they all wait the
+// same 2*MSL, so they expire in order from TimeWaitQueue.
 #pragma once
 
 namespace tcpterm::tcp {
@@ -51,15 +52,11 @@ template <class Host>
 void Engine<Host>::advance(uint64_t now_us) {
   set_now(now_us);
   timers_.advance(now_tick_, [this](uint32_t id) { on_timer(id); });
+  expire_time_waits();
 }
 
 template <class Host>
 void Engine<Host>::on_timer(uint32_t id) {
-  if (is_time_wait_id(id)) {  // 2*MSL elapsed (RFC 9293 3.6.1)
-    ++counters_.time_wait_expired;
-    free_time_wait(time_wait_index(id));
-    return;
-  }
   Tcb& tcb = tcbs_[id];
   if (tcb.state == TcpState::kClosed) return;
   current_conn_ = id;

@@ -88,18 +88,25 @@ struct Tcb {
 static_assert(sizeof(Tcb) <= 176,
               "Tcb: at most three cache lines (issue 3) and 176 bytes (10 M in 2 GiB)");
 
+/// The flow's table hash is not kept: it is flow_hash(key), recomputed in the
+/// rare paths that need it (expiry, RST) so that the TIME-WAIT queue's links
+/// fit the line. Record indices are 24 bits: max_time_wait < 2^24.
 struct TimeWait {
   table::FlowKey key;  // 36
-  uint32_t hash = 0;   // 40
   SeqNum snd_nxt;      // our sequence after our FIN
   SeqNum rcv_nxt;      // peer's sequence after its FIN
   uint32_t ts_recent = 0;
-  uint32_t ts_offset = 0;   // 56
-  uint16_t rcv_window = 0;  // the 16-bit window we last advertised
-  uint8_t rcv_wscale = 0;
-  bool timestamps = false;
-  bool active = false;  // 61
+  uint32_t ts_offset = 0;  // 52
+  // The 2*MSL expiry in milliseconds, low 24 bits (TimeWaitQueue widens it).
+  uint32_t expiry_ms : 24 = 0;
+  uint32_t rcv_wscale : 4 = 0;
+  uint32_t timestamps : 1 = 0;
+  uint32_t active : 1 = 0;  // 56
+  // TimeWaitQueue's links (record indices, in 2*MSL expiry order).
+  uint64_t prev : 24 = 0;
+  uint64_t next : 24 = 0;
+  uint64_t rcv_window : 16 = 0;  // the 16-bit window we last advertised
 };
-static_assert(sizeof(TimeWait) <= 64, "TimeWait must fit one cache line");
+static_assert(sizeof(TimeWait) == 64, "TimeWait must fill one cache line and no more");
 
 }  // namespace tcpterm::tcp

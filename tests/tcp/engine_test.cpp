@@ -182,9 +182,61 @@ TEST_F(EngineTest, ResponseAndFinShareOneSegmentThenTimeWaitExpires) {
   EXPECT_EQ(engine->occupancy().timers_pending, 0u);
 }
 
+// TIME-WAIT lasts 2*MSL from the last FIN, never less (RFC 9293 3.6.1,
+// 3.10.7.4): a retransmitted FIN restarts it, and records leave in expiry
+// order even when a restart moves one behind a younger one.
+TEST_F(EngineTest, TimeWaitLastsTwoMslFromTheLastFinInExpiryOrder) {
+  host.data_handler = [&](ConnRef c, std::span<const uint8_t> d) {
+    engine->close(c);  // we close first: TIME-WAIT is ours
+    return d.size();
+  };
+  constexpr uint64_t kTwoMslUs = 60'000'000;
+  auto enter_time_wait = [&](uint16_t port) {
+    uint32_t iss = handshake(port);
+    in(seg(flags::kAck | flags::kPsh, 1001, iss + 1, "bye", port));
+    in(seg(flags::kAck | flags::kFin, 1004, iss + 2, {}, port));
+    host.take();
+    return iss;
+  };
+  auto at = [&](uint64_t t) {
+    now = t;
+    engine->advance(now);
+  };
+  const uint64_t t0 = now + 123;  // not on a millisecond: expiry rounds up, never down
+  at(t0);
+  uint32_t iss_a = enter_time_wait(40000);
+  at(t0 + 1'000'000);
+  enter_time_wait(40001);
+  ASSERT_EQ(engine->occupancy().time_wait, 2u);
+  at(t0 + 2'000'000);
+  in(seg(flags::kAck | flags::kFin, 1004, iss_a + 2, {}, 40000));  // A's FIN again
+  ASSERT_EQ(host.take().size(), 1u);                               // acknowledged
+
+  at(t0 + kTwoMslUs + 500'000);  // A's first 2*MSL has passed: restarted, it stays
+  EXPECT_EQ(engine->occupancy().time_wait, 2u);
+  at(t0 + 1'000'000 + kTwoMslUs - 1);
+  EXPECT_EQ(engine->occupancy().time_wait, 2u);
+  at(t0 + 1'000'000 + kTwoMslUs + 1'000);  // B goes first
+  EXPECT_EQ(engine->occupancy().time_wait, 1u);
+  EXPECT_EQ(engine->counters().time_wait_expired, 1u);
+  in(seg(flags::kAck, 900, iss_a + 2, {}, 40000));  // A is still there: an old segment
+  EXPECT_EQ(host.take().size(), 1u);                // is answered with an ACK
+  at(t0 + 2'000'000 + kTwoMslUs - 1);
+  EXPECT_EQ(engine->occupancy().time_wait, 1u);
+  at(t0 + 2'000'000 + kTwoMslUs + 1'000);
+  EXPECT_EQ(engine->occupancy().time_wait, 0u);
+  EXPECT_EQ(engine->counters().time_wait_expired, 2u);
+  EXPECT_EQ(engine->counters().time_wait_hash_mismatch, 0u);
+  // Both table entries went with their records: the tuples are free.
+  in(seg(flags::kAck, 1004, iss_a + 2, {}, 40000));
+  auto out = host.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].flags, flags::kRst);
+}
+
 // A new SYN above the TIME-WAIT record's RCV.NXT reopens the tuple (RFC 1122
 // 4.2.2.13): the new TCB takes the record's table entry in place, and the
-// record and its 2*MSL timer are gone. With SYN cookies the SYN is answered
+// record has left the expiry queue. With SYN cookies the SYN is answered
 // without a TCB: the record must still go, or the cookie's ACK would meet it.
 TEST_F(EngineTest, SynReopeningTimeWaitTakesItsPlaceWithOrWithoutCookies) {
   for (const SynCookieMode mode : {SynCookieMode::kOff, SynCookieMode::kAlways}) {
@@ -200,7 +252,7 @@ TEST_F(EngineTest, SynReopeningTimeWaitTakesItsPlaceWithOrWithoutCookies) {
     in(seg(flags::kAck | flags::kPsh, 1001, iss + 1, "bye"));  // our FIN|ACK answers it
     in(seg(flags::kAck | flags::kFin, 1004, iss + 2));         // its ACK and the peer's FIN
     ASSERT_EQ(engine->occupancy().time_wait, 1u);
-    ASSERT_EQ(engine->occupancy().timers_pending, 1u);
+    ASSERT_EQ(engine->occupancy().timers_pending, 0u);  // records expire from their own queue
     host.take();
 
     Segment syn = seg(flags::kSyn, 90000);
