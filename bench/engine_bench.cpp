@@ -171,7 +171,7 @@ void BM_ShortConnectionLifecycle(benchmark::State& state) {
     engine.input(make_segment(client, flags::kAck | flags::kFin, peer_next, our_fin_acked), now);  // -> ACK, TIME-WAIT
     client = (client + 1) & 0xfffff;
     if ((client & 1023) == 0) {
-      now += 3000;  // past 2*MSL: the wheel expires the TIME-WAIT records
+      now += 3000;  // past 2*MSL: the TIME-WAIT records expire
       engine.advance(now);
     }
   }
@@ -218,7 +218,7 @@ void BM_ShortConnectionLifecycleBurst(benchmark::State& state) {
     deliver(false);  // -> ACKs, TIME-WAIT
     client = (client + kBurst) & 0xfffff;
     if ((client & 1023) == 0) {
-      now += 3000;  // past 2*MSL: the wheel expires the TIME-WAIT records
+      now += 3000;  // past 2*MSL: the TIME-WAIT records expire
       engine.advance(now);
     }
   }

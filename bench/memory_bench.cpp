@@ -130,7 +130,7 @@ int run(uint32_t connections, uint32_t max_time_wait) {
   const size_t time_wait_pool = pool_bytes(sizeof(TimeWait), max_time_wait);
   const size_t timer_node = timer::TimerWheel(2, 0).memory_bytes() - timer::TimerWheel(1, 0).memory_bytes();
   const size_t timer_heads = timer::TimerWheel(0, 0).memory_bytes();
-  const size_t timers = timer_node * ids + timer_heads;
+  const size_t timers = timer_node * connections + timer_heads;  // TCBs only (TIME-WAIT: own queue)
   const size_t buffers = BufferPool(config.buffer_count, config.buffer_size).memory_bytes();
   const size_t engine_bytes = engine->memory_bytes();
   size_t table_bytes = 0;
@@ -163,7 +163,7 @@ int run(uint32_t connections, uint32_t max_time_wait) {
   std::printf("    %-34s %10.1f MiB %7.1f B   (%u buckets of 64 B, %u ids, load %.0f%%)\n", "flow table",
               mib(table_bytes), per(table_bytes, connections), table_buckets, ids,
               100.0 * ids / (table_buckets * 8.0));
-  std::printf("    %-34s %10.1f MiB %7.1f B   (%zu B per node, one per TCB and TIME-WAIT id)\n", "timer wheel",
+  std::printf("    %-34s %10.1f MiB %7.1f B   (%zu B per node, one per TCB)\n", "timer wheel",
               mib(timers), per(timers, connections), timer_node);
   std::printf("    %-34s %10.1f MiB %7.1f B\n", "TIME-WAIT pool", mib(time_wait_pool), per(time_wait_pool, connections));
   std::printf("    %-34s %10.1f MiB %7.1f B\n", "buffer pool", mib(buffers), per(buffers, connections));
