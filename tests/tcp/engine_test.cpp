@@ -234,6 +234,33 @@ TEST_F(EngineTest, TimeWaitLastsTwoMslFromTheLastFinInExpiryOrder) {
   EXPECT_EQ(out[0].flags, flags::kRst);
 }
 
+// The record keeps no flow hash: expiry looks its entry up under
+// flow_hash(key). Segments hashed otherwise (a NIC whose RSS hash was wrongly
+// taken for ours) leave the entry unfound, and that is counted.
+TEST_F(EngineTest, TimeWaitExpiryUnderAForeignHashIsCounted) {
+  host.data_handler = [&](ConnRef c, std::span<const uint8_t> d) {
+    engine->close(c);
+    return d.size();
+  };
+  auto foreign = [&](Segment s) {
+    s.hash ^= 0x5a5a5a5a;
+    return s;
+  };
+  Segment syn = foreign(seg(flags::kSyn, 1000));
+  syn.options.has_mss = true;
+  syn.options.mss = 1460;
+  in(syn);
+  uint32_t iss = host.take().at(0).seq.raw();
+  in(foreign(seg(flags::kAck, 1001, iss + 1)));
+  in(foreign(seg(flags::kAck | flags::kPsh, 1001, iss + 1, "bye")));
+  in(foreign(seg(flags::kAck | flags::kFin, 1004, iss + 2)));
+  ASSERT_EQ(engine->occupancy().time_wait, 1u);
+  advance_ms(61'000);
+  EXPECT_EQ(engine->occupancy().time_wait, 0u);
+  EXPECT_EQ(engine->counters().time_wait_expired, 1u);
+  EXPECT_EQ(engine->counters().time_wait_hash_mismatch, 1u);
+}
+
 // A new SYN above the TIME-WAIT record's RCV.NXT reopens the tuple (RFC 1122
 // 4.2.2.13): the new TCB takes the record's table entry in place, and the
 // record has left the expiry queue. With SYN cookies the SYN is answered
