@@ -128,6 +128,10 @@ TEST(Config, OutOfRangeNumberIsNamed) {
             std::string::npos);
   EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: lots")).find("dataplane.rx_burst"),
             std::string::npos);
+  // TIME-WAIT records are linked by 24-bit indices: 2^24 - 1 of them at most.
+  EXPECT_EQ(error_of(good_with("max_connections: 1000,", "max_time_wait: 16777216,")),
+            "test.yaml:17: tcp.max_time_wait: expected a whole number from 1 to 16777215, got "
+            "\"16777216\"");
 }
 
 TEST(Config, BadAddressIsNamed) {

@@ -167,6 +167,8 @@ TEST_P(HostileTest, RandomSegmentsNeverLeak) {
   EXPECT_GT(n.passive_opens, 50u);
   EXPECT_GT(n.payload_bytes_in, 10'000u);
   EXPECT_GT(n.closed_normal + n.closed_reset + n.closed_aborted + n.closed_timeout, 50u);
+  EXPECT_GE(n.time_wait_entered, 5u);  // records entered and left (reopened, reset or expired)
+  EXPECT_EQ(n.time_wait_hash_mismatch, 0u);
   if (::testing::Test::HasFailure() || getenv("TCPTERM_VERBOSE") != nullptr) {
     n.for_each([](const char* name, uint64_t v) { std::printf("  %s %lu\n", name, static_cast<unsigned long>(v)); });
   }
