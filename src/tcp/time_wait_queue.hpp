@@ -92,9 +92,7 @@ class TimeWaitQueue {
         next_due_ms_ = expiry;
         break;
       }
-      head_ = index == tail_ ? kNil : static_cast<uint32_t>(pool[index].next);
-      if (head_ == kNil) tail_ = kNil;
-      --size_;
+      remove(pool, index);
       ++expired;
       on_expire(index);
     }

@@ -77,10 +77,6 @@ class TimerWheel {
     --pending_;
   }
 
-  /// Starts loading timer `id`'s node for a start() or stop() to come
-  /// (burst processing: the node of a TIME-WAIT record a SYN will reopen).
-  void prefetch(uint32_t id) const { __builtin_prefetch(&nodes_[id], 1, 3); }
-
   /// True while timer `id` is armed and has not fired.
   bool pending(uint32_t id) const { return nodes_[id].list != kNotPending; }
   /// The expiry tick of the last start(id) (meaningful while pending).
