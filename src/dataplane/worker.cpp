@@ -178,6 +178,7 @@ void Worker::run() {
   for (PortQueue& port : ports_) {
     handle_held(port);
     flush(port);
+    drop_unsent(port);  // no next poll to retry them in
   }
 }
 
@@ -773,23 +774,42 @@ void Worker::send_frame(PortQueue& port, rte_mbuf* m, size_t length) {
   }
   m->data_len = static_cast<uint16_t>(length);
   m->pkt_len = static_cast<uint32_t>(length);
-  if (port.tx_count == port.tx.size()) flush(port);
+  if (port.tx_count == port.tx.size()) {
+    flush(port);
+    // The ring took nothing from a whole burst: it is not draining, and
+    // what waits for it is dropped rather than this frame refused.
+    if (port.tx_count == port.tx.size()) drop_unsent(port);
+  }
   port.tx[port.tx_count++] = m;
 }
 
+// Frames the TX ring refuses stay at the head of the buffer, in order, and
+// go first in the next flush: a ring full for a moment (a tap whose kernel
+// side is busy) then delays them by a poll instead of losing them to a
+// retransmission timeout. They are dropped only when a full buffer cannot
+// move at all (send_frame) or the worker stops.
 void Worker::flush(PortQueue& port) {
   if (port.tx_count == 0) return;
   uint64_t bytes = 0;  // summed first: the PMD may free sent mbufs at once
   for (size_t i = 0; i < port.tx_count; ++i) bytes += port.tx[i]->pkt_len;
   uint16_t sent = rte_eth_tx_burst(port.info->port_id, queue_, port.tx.data(),
                                    static_cast<uint16_t>(port.tx_count));
-  for (size_t i = sent; i < port.tx_count; ++i) {
-    ++counters_.tx_ring_full;
-    bytes -= port.tx[i]->pkt_len;
-    rte_pktmbuf_free(port.tx[i]);
+  const size_t unsent = port.tx_count - sent;
+  if (unsent != 0) [[unlikely]] {
+    counters_.tx_deferred += unsent;
+    for (size_t i = 0; i < unsent; ++i) {
+      bytes -= port.tx[sent + i]->pkt_len;
+      port.tx[i] = port.tx[sent + i];
+    }
   }
   counters_.tx_packets += sent;
   counters_.tx_bytes += bytes;
+  port.tx_count = unsent;
+}
+
+void Worker::drop_unsent(PortQueue& port) {
+  counters_.tx_ring_full += port.tx_count;
+  for (size_t i = 0; i < port.tx_count; ++i) rte_pktmbuf_free(port.tx[i]);
   port.tx_count = 0;
 }
 

@@ -127,6 +127,7 @@ class Worker {
   rte_mbuf* recycle_frame(rte_mbuf* m);
   void send_frame(PortQueue& port, rte_mbuf* m, size_t length);
   void flush(PortQueue& port);
+  void drop_unsent(PortQueue& port);
   void emit_on(PortQueue& port, const tcp::OutSegment& segment);
   void emit_to(PortQueue& port, const tcp::OutSegment& segment, const wire::MacAddress& mac,
                rte_mbuf* m);
