@@ -162,6 +162,8 @@ class Engine {
   void expire_time_waits();
   // engine_output.hpp
   uint32_t effective_mss(const Tcb& tcb) const;
+  uint32_t sack_blocks_due(const Tcb& tcb) const;
+  uint32_t payload_limit(const Tcb& tcb) const;
   uint32_t receive_window(const Tcb& tcb) const;
   uint16_t advertised_window(Tcb& tcb, bool syn);
   void fill_options(const Tcb& tcb, wire::TcpOptions& options, bool syn);

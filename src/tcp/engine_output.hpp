@@ -11,6 +11,25 @@ uint32_t Engine<Host>::effective_mss(const Tcb& tcb) const {
   return tcb.snd_mss - (tcb.has(tcb_flags::kTimestamps) ? 12u : 0u);
 }
 
+/// How many SACK blocks the next non-SYN segment carries: some while
+/// out-of-order data is held (RFC 2018 4), at most 3 beside timestamps and 4
+/// without (40 option bytes).
+template <class Host>
+uint32_t Engine<Host>::sack_blocks_due(const Tcb& tcb) const {
+  if (!tcb.has(tcb_flags::kSackOk) || tcb.receive_buffer == BufferPool::kNone) return 0;
+  uint32_t held = buffers_.meta(tcb.receive_buffer).range_count;
+  return std::min(held, tcb.has(tcb_flags::kTimestamps) ? 3u : 4u);
+}
+
+/// The data the next segment may carry: the MSS less all of its options
+/// (RFC 9293 3.7.1, RFC 6691), SACK blocks (nop, nop, 2 + 8 per block)
+/// included, so that the frame stays within the path's MTU.
+template <class Host>
+uint32_t Engine<Host>::payload_limit(const Tcb& tcb) const {
+  uint32_t blocks = sack_blocks_due(tcb);
+  return effective_mss(tcb) - (blocks > 0 ? 4 + 8 * blocks : 0);
+}
+
 template <class Host>
 uint32_t Engine<Host>::receive_window(const Tcb& tcb) const {
   uint32_t held = tcb.receive_buffer == BufferPool::kNone ? 0 : buffers_.meta(tcb.receive_buffer).length;
@@ -60,18 +79,16 @@ void Engine<Host>::fill_options(const Tcb& tcb, wire::TcpOptions& o, bool syn) {
     o.ts_ecr = tcb.ts_recent;
   }
   // RFC 2018 4: SACK blocks while out-of-order data is held, newest first.
-  if (!syn && tcb.has(tcb_flags::kSackOk) && tcb.receive_buffer != BufferPool::kNone) {
+  uint32_t blocks = syn ? 0 : sack_blocks_due(tcb);
+  if (blocks > 0) {
     const BufferMeta& m = buffers_.meta(tcb.receive_buffer);
-    if (m.range_count > 0) {
-      uint32_t max_blocks = timestamps ? 3 : 4;
-      auto to_block = [&](const ByteRange& r) {
-        SeqNum base = tcb.rcv_nxt - m.length;
-        return wire::SackBlock{(base + r.begin).raw(), (base + r.end).raw()};
-      };
-      o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[m.newest_range]);
-      for (uint32_t i = 0; i < m.range_count && o.sack_block_count < max_blocks; ++i) {
-        if (i != m.newest_range) o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[i]);
-      }
+    auto to_block = [&](const ByteRange& r) {
+      SeqNum base = tcb.rcv_nxt - m.length;
+      return wire::SackBlock{(base + r.begin).raw(), (base + r.end).raw()};
+    };
+    o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[m.newest_range]);
+    for (uint32_t i = 0; i < m.range_count && o.sack_block_count < blocks; ++i) {
+      if (i != m.newest_range) o.sack_blocks[o.sack_block_count++] = to_block(m.ranges[i]);
     }
   }
 }
@@ -139,7 +156,7 @@ void Engine<Host>::output(Tcb& tcb) {
                       tcb.state != TcpState::kClosed;
   if (synchronized) {
     uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
-    uint32_t mss = effective_mss(tcb);
+    uint32_t mss = payload_limit(tcb);  // the receive side does not change in this loop
     uint32_t window = std::min(tcb.snd_wnd, tcb.cwnd);
     for (;;) {
       uint32_t sent = static_cast<uint32_t>(tcb.snd_nxt - tcb.snd_una);  // offset of snd_nxt
@@ -188,7 +205,7 @@ void Engine<Host>::output(Tcb& tcb) {
 template <class Host>
 void Engine<Host>::retransmit_first(Tcb& tcb) {
   uint32_t queued = tcb.send_buffer == BufferPool::kNone ? 0 : SendRing(buffers_, tcb.send_buffer).length();
-  uint32_t length = std::min(queued, effective_mss(tcb));
+  uint32_t length = std::min(queued, payload_limit(tcb));
   bool fin = tcb.has(tcb_flags::kFinSent) && length == queued;
   if (length == 0 && !fin) return;
   ++counters_.retransmits;

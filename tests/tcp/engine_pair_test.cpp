@@ -64,11 +64,13 @@ struct Outcome {
   bool identical = false;
   size_t received = 0;
   uint64_t retransmits = 0;
+  uint64_t oversized = 0;  // segments whose payload and options exceeded the MSS
   std::vector<CloseReason> client_closes, server_closes;
   EngineOccupancy client, server;
 };
 
 Outcome run_transfer(LinkConfig link_config, size_t bytes, uint64_t max_ms) {
+  link_config.max_segment = 1460;  // both ends' MSS: an MTU of 1500
   Link link(link_config);
   EngineConfig config;
   config.max_connections = 16;
@@ -111,6 +113,7 @@ Outcome run_transfer(LinkConfig link_config, size_t bytes, uint64_t max_ms) {
   o.received = client_host.received.size();
   o.identical = client_host.received == client_host.to_send;
   o.retransmits = client.counters().retransmits + server.counters().retransmits;
+  o.oversized = link.oversized;
   o.client_closes = client_host.closes;
   o.server_closes = server_host.closes;
   o.client = client.occupancy();
@@ -121,6 +124,7 @@ Outcome run_transfer(LinkConfig link_config, size_t bytes, uint64_t max_ms) {
 void expect_clean(const Outcome& o, size_t bytes) {
   EXPECT_EQ(o.received, bytes);
   EXPECT_TRUE(o.identical);
+  EXPECT_EQ(o.oversized, 0u);
   ASSERT_EQ(o.client_closes.size(), 1u);
   ASSERT_EQ(o.server_closes.size(), 1u);
   EXPECT_EQ(o.client_closes[0], CloseReason::kNormal);

@@ -12,6 +12,7 @@
 
 #include "table/flow_hash.hpp"
 #include "tcp/segment.hpp"
+#include "wire/tcp_options.hpp"
 
 namespace tcpterm::tcp::testing {
 
@@ -21,6 +22,10 @@ struct LinkConfig {
   uint64_t delay_us = 1000;
   uint64_t jitter_us = 0;  // > 0 reorders
   uint32_t seed = 42;
+  /// Largest TCP payload plus options the link carries, as a link's MTU
+  /// less 40 would (RFC 9293 3.7.1); 0: no limit. Larger segments are
+  /// dropped and counted in `oversized`.
+  size_t max_segment = 0;
 };
 
 class SimulatedLink {
@@ -29,9 +34,18 @@ class SimulatedLink {
 
   uint64_t now_us = 1'000'000;
   uint64_t dropped = 0;
+  uint64_t oversized = 0;
 
   /// Carries a segment emitted by end `from` (0 or 1) to the other end.
   void carry(int from, const OutSegment& s) {
+    if (config_.max_segment > 0) {
+      size_t size = wire::encoded_tcp_options_size(s.options, (s.flags & flags::kSyn) != 0);
+      for (auto part : s.payload) size += part.size();
+      if (size > config_.max_segment) {
+        ++oversized;
+        return;
+      }
+    }
     std::uniform_real_distribution<double> u(0, 1);
     if (u(rng_) < config_.loss) {
       ++dropped;
