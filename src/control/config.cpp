@@ -194,6 +194,7 @@ void read_dataplane(YamlMap& map, DataplaneConfig& dp) {
   read_uint_into(map, "tx_burst", dp.tx_burst, 1, 512);
   read_uint_into(map, "mbufs", dp.mbufs, 512, 1u << 24);
   read_uint_into(map, "idle_sleep_us", dp.idle_sleep_us, 0, 100'000);
+  read_uint_into(map, "tx_hold_us", dp.tx_hold_us, 0, 1'000'000);
   read_uint_into(map, "rx_descriptors", dp.rx_descriptors, 32, 16384);
   read_uint_into(map, "tx_descriptors", dp.tx_descriptors, 32, 16384);
   read_uint_into(map, "neighbour_entries", dp.neighbour_entries, 16, 1u << 20);

@@ -75,8 +75,9 @@ struct HttpConfig {
 struct DataplaneConfig {
   uint16_t rx_burst = 32;
   uint16_t tx_burst = 32;
-  uint32_t mbufs = 8191;       // per port; rings and bursts must fit
-  uint32_t idle_sleep_us = 0;  // 0 = busy poll; otherwise sleep when idle
+  uint32_t mbufs = 8191;         // per port; rings and bursts must fit
+  uint32_t idle_sleep_us = 0;    // 0 = busy poll; otherwise sleep when idle
+  uint32_t tx_hold_us = 10'000;  // frames the TX ring refuses wait this long for it; 0 = drop
   uint16_t rx_descriptors = 1024;
   uint16_t tx_descriptors = 1024;
   uint32_t neighbour_entries = 1024;    // per lcore

@@ -27,6 +27,7 @@ WorkerSettings worker_settings(const control::Config& config) {
   s.rx_burst = config.dataplane.rx_burst;
   s.tx_burst = config.dataplane.tx_burst;
   s.idle_sleep_us = config.dataplane.idle_sleep_us;
+  s.tx_hold_us = config.dataplane.tx_hold_us;
   s.neighbour_entries = config.dataplane.neighbour_entries;
   s.neighbour_reachable_us = uint64_t{config.dataplane.neighbour_reachable_s} * 1'000'000;
   return s;

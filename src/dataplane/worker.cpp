@@ -59,6 +59,8 @@ struct Worker::PortQueue {
   const PortInfo* info = nullptr;
   std::vector<rte_mbuf*> tx;  // frames waiting for the end of the burst
   size_t tx_count = 0;
+  size_t tx_waiting = 0;           // of which at the head: refused by an earlier flush
+  uint64_t tx_progress_us = 0;     // the last flush that sent a frame or found none waiting
   PortQueue* exception = nullptr;  // main port: where frames not for tcpterm go
   PortQueue* uplink = nullptr;     // exception port: the main port its frames leave by
   std::array<std::vector<rte_mbuf*>, 2> rx;
@@ -786,8 +788,11 @@ void Worker::send_frame(PortQueue& port, rte_mbuf* m, size_t length) {
 // Frames the TX ring refuses stay at the head of the buffer, in order, and
 // go first in the next flush: a ring full for a moment (a tap whose kernel
 // side is busy) then delays them by a poll instead of losing them to a
-// retransmission timeout. They are dropped only when a full buffer cannot
-// move at all (send_frame) or the worker stops.
+// retransmission timeout. They are dropped when the ring has taken none of
+// them for dataplane.tx_hold_us (a PMD that refuses one frame for good, as
+// net_tap does a frame longer than its MTU, must not hold up the frames
+// behind it), when a full buffer cannot move at all (send_frame), or when
+// the worker stops.
 void Worker::flush(PortQueue& port) {
   if (port.tx_count == 0) return;
   uint64_t bytes = 0;  // summed first: the PMD may free sent mbufs at once
@@ -795,22 +800,32 @@ void Worker::flush(PortQueue& port) {
   uint16_t sent = rte_eth_tx_burst(port.info->port_id, queue_, port.tx.data(),
                                    static_cast<uint16_t>(port.tx_count));
   const size_t unsent = port.tx_count - sent;
-  if (unsent != 0) [[unlikely]] {
-    counters_.tx_deferred += unsent;
-    for (size_t i = 0; i < unsent; ++i) {
-      bytes -= port.tx[sent + i]->pkt_len;
-      port.tx[i] = port.tx[sent + i];
-    }
+  for (size_t i = 0; i < unsent; ++i) {
+    bytes -= port.tx[sent + i]->pkt_len;
+    port.tx[i] = port.tx[sent + i];
   }
   counters_.tx_packets += sent;
   counters_.tx_bytes += bytes;
-  port.tx_count = unsent;
+  if (unsent == 0) [[likely]] {
+    port.tx_count = port.tx_waiting = 0;
+    return;
+  }
+  if (sent > 0 || port.tx_waiting == 0) port.tx_progress_us = now_us_;
+  if (now_us_ - port.tx_progress_us >= settings_.tx_hold_us) {
+    port.tx_count = unsent;
+    drop_unsent(port);
+    return;
+  }
+  // Each frame counts once: the ones refused before are at the head.
+  counters_.tx_deferred += std::min(unsent, port.tx_count - port.tx_waiting);
+  port.tx_count = port.tx_waiting = unsent;
 }
 
 void Worker::drop_unsent(PortQueue& port) {
   counters_.tx_ring_full += port.tx_count;
   for (size_t i = 0; i < port.tx_count; ++i) rte_pktmbuf_free(port.tx[i]);
   port.tx_count = 0;
+  port.tx_waiting = 0;
 }
 
 }  // namespace tcpterm::dataplane

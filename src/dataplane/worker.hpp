@@ -40,6 +40,11 @@ struct WorkerSettings {
   uint16_t rx_burst = 32;
   uint16_t tx_burst = 32;
   uint32_t idle_sleep_us = 0;
+  /// How long frames the TX ring refused may wait while it takes none of
+  /// them (0: dropped at once). Well under the shortest retransmission
+  /// timeout, so that waiting still beats a loss, and long enough for a busy
+  /// kernel behind net_tap.
+  uint32_t tx_hold_us = 10'000;
   uint32_t neighbour_entries = 1024;
   uint64_t neighbour_reachable_us = NeighbourCache::kDefaultReachableUs;
 };

@@ -352,6 +352,16 @@ TEST(Config, VlanIsA12BitId) {
             std::string::npos);
 }
 
+TEST(Config, TxHoldTime) {
+  EXPECT_EQ(parse_config(kGood, "test.yaml").dataplane.tx_hold_us, 10'000u);
+  EXPECT_EQ(parse_config(good_with("rx_burst: 64", "rx_burst: 64, tx_hold_us: 0"), "test.yaml")
+                .dataplane.tx_hold_us,
+            0u);
+  EXPECT_NE(error_of(good_with("rx_burst: 64", "rx_burst: 64, tx_hold_us: 1000001"))
+                .find("dataplane.tx_hold_us: expected a whole number from 0 to 1000000"),
+            std::string::npos);
+}
+
 TEST(Config, NeighbourReachableTime) {
   EXPECT_EQ(parse_config(kGood, "test.yaml").dataplane.neighbour_reachable_s, 30u);
   EXPECT_EQ(parse_config(good_with("rx_burst: 64", "rx_burst: 64, neighbour_reachable_s: 60"),

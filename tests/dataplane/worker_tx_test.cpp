@@ -2,17 +2,20 @@
 // on one end of a net_ring link whose rings hold 15 frames, the test on the
 // other end sending SYNs and reading the SYN-ACKs with rte_eth_rx_burst and
 // rte_eth_tx_burst. Frames the ring refuses wait for the next flush
-// (tx_deferred) instead of being dropped; a full buffer the ring takes
-// nothing from, and what is left when the worker stops, are dropped and
-// counted (tx_ring_full). Needs root (DPDK), no NIC and no hugepages.
+// (tx_deferred) instead of being dropped; frames the ring takes none of for
+// dataplane.tx_hold_us, a full buffer the ring takes nothing from, and what
+// is left when the worker stops are dropped and counted (tx_ring_full).
+// Needs root (DPDK), no NIC and no hugepages.
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -35,12 +38,15 @@ constexpr uint16_t kRingFrames = kRingSize - 1;
 // Both ends' configs; the peer's worker never runs (the test uses its port).
 // rte_eth_from_rings' devices stay on the vdev bus after their ports close,
 // names and all, until the process ends: each test names a new pair.
-std::string ring_config(const std::string& device, const std::string& address) {
+std::string ring_config(const std::string& device, const std::string& address,
+                        uint32_t tx_hold_us) {
   const std::string port = "  - { device: " + device + ", addresses: [" + address + "/24] }\n";
   return "workers: [0]\nports:\n" + port +
          "listeners:\n  - { port: 80, app: discard }\n"
          "tcp: { max_connections: 1024, max_time_wait: 1024, buffer_count: 256 }\n"
-         "dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 4095, idle_sleep_us: 0 }\n"
+         "dataplane: { rx_burst: 32, tx_burst: 32, mbufs: 4095, idle_sleep_us: 0, tx_hold_us: " +
+         std::to_string(tx_hold_us) +
+         " }\n"
          "log: { stats_interval_s: 0 }\n";
 }
 
@@ -58,12 +64,15 @@ class WorkerTx : public ::testing::Test {
         << "rte_eal_init failed (root needed)";
   }
 
-  void SetUp() override {
+  // The longest hold, so that a slow machine does not turn a wait into a drop.
+  static constexpr uint32_t kLongHoldUs = 1'000'000;
+
+  void start(uint32_t tx_hold_us = kLongHoldUs) {
     const std::string n = std::to_string(++links_made_);
-    control::Config server_config =
-        control::parse_config(ring_config("net_ring_txserver" + n, "10.9.0.2"), "server");
+    control::Config server_config = control::parse_config(
+        ring_config("net_ring_txserver" + n, "10.9.0.2", tx_hold_us), "server");
     control::Config peer_config =
-        control::parse_config(ring_config("net_ring_txpeer" + n, "10.9.0.1"), "peer");
+        control::parse_config(ring_config("net_ring_txpeer" + n, "10.9.0.1", tx_hold_us), "peer");
     link_ = std::make_unique<RingLink>(server_config.ports.front().device,
                                        peer_config.ports.front().device, 1, kRingSize);
     const std::vector<unsigned> lcores = {rte_lcore_id()};
@@ -72,6 +81,7 @@ class WorkerTx : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (!server_) return;
     server_->shutdown();
     peer_->shutdown();
     server_.reset();
@@ -145,6 +155,7 @@ class WorkerTx : public ::testing::Test {
 };
 
 TEST_F(WorkerTx, FramesTheRingRefusesGoInTheNextFlush) {
+  start();
   send_syns(1000, kRingFrames);
   run_twice();  // 15 SYN-ACKs fill the ring towards the peer
   send_syns(2000, kRingFrames);
@@ -162,6 +173,7 @@ TEST_F(WorkerTx, FramesTheRingRefusesGoInTheNextFlush) {
 }
 
 TEST_F(WorkerTx, AFullBufferTheRingTakesNothingFromIsDropped) {
+  start();
   send_syns(1000, kRingFrames);
   run_twice();  // the ring towards the peer is full
   send_syns(2000, kRingFrames);
@@ -173,6 +185,7 @@ TEST_F(WorkerTx, AFullBufferTheRingTakesNothingFromIsDropped) {
   run_twice();  // 2 fit; the third finds a full buffer that cannot move
   EXPECT_EQ(worker().counters().tx_ring_full, 32u);
   EXPECT_EQ(worker().counters().tx_packets, kRingFrames);
+  EXPECT_EQ(worker().counters().tx_deferred, 3u * kRingFrames) << "each frame counted once";
 
   EXPECT_EQ(read_syn_acks(), kRingFrames);
   worker().run_once();
@@ -181,6 +194,7 @@ TEST_F(WorkerTx, AFullBufferTheRingTakesNothingFromIsDropped) {
 }
 
 TEST_F(WorkerTx, WhatWaitsWhenTheWorkerStopsIsCounted) {
+  start();
   send_syns(1000, kRingFrames);
   run_twice();
   send_syns(2000, kRingFrames);
@@ -190,6 +204,34 @@ TEST_F(WorkerTx, WhatWaitsWhenTheWorkerStopsIsCounted) {
   worker().run();  // stops at once: the last flush is refused, and the rest dropped
   EXPECT_EQ(worker().counters().tx_ring_full, kRingFrames);
   EXPECT_EQ(read_syn_acks(), kRingFrames);
+}
+
+TEST_F(WorkerTx, FramesTheRingTakesNothingOfForTheHoldTimeAreDropped) {
+  start(1000);
+  send_syns(1000, kRingFrames);
+  run_twice();
+  send_syns(2000, kRingFrames);
+  run_twice();  // 15 wait, and the ring stays full
+  EXPECT_EQ(worker().counters().tx_deferred, kRingFrames);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  worker().run_once();
+  EXPECT_EQ(worker().counters().tx_ring_full, kRingFrames) << "held past tx_hold_us";
+  EXPECT_EQ(read_syn_acks(), kRingFrames);
+  worker().run_once();
+  EXPECT_EQ(read_syn_acks(), 0u);
+}
+
+TEST_F(WorkerTx, NoHoldDropsWhatTheRingRefuses) {
+  start(0);
+  send_syns(1000, kRingFrames);
+  run_twice();
+  send_syns(2000, kRingFrames);
+  run_twice();
+  EXPECT_EQ(worker().counters().tx_ring_full, kRingFrames);
+  EXPECT_EQ(worker().counters().tx_deferred, 0u);
+  EXPECT_EQ(read_syn_acks(), kRingFrames);
+  worker().run_once();
+  EXPECT_EQ(read_syn_acks(), 0u);
 }
 
 }  // namespace
