@@ -256,6 +256,38 @@ void check_consistency(const Config& config, const YAML::Node& root, const YamlP
             root["workers"][i], "lcore " + std::to_string(config.workers[i]) + " is listed twice");
 }
 
+/// The MSS we announce and send with must fit every port that carries the
+/// family: MTU less the IP header (20 or 40 bytes) and the TCP header (20);
+/// a segment's options then come out of its payload (RFC 9293 3.7.1). An
+/// MSS the file leaves out is lowered to fit; one it gives must fit.
+void fit_mss_to_mtus(Config& config, const YAML::Node& root, const YamlPath& top) {
+  const YAML::Node tcp = root.IsMap() ? YAML::Node(root["tcp"]) : YAML::Node();
+  for (bool v4 : {true, false}) {
+    const char* const key = v4 ? "mss_v4" : "mss_v6";
+    const uint32_t headers = v4 ? 40 : 60;
+    uint16_t& mss = v4 ? config.tcp.mss_v4 : config.tcp.mss_v6;
+    for (size_t i = 0; i < config.ports.size(); ++i) {
+      const PortConfig& port = config.ports[i];
+      bool carries = false;
+      for (const auto& a : port.addresses) carries = carries || a.address.is_v4() == v4;
+      if (!carries) continue;
+      const YamlPath port_path = top.child("ports").index(i);
+      if (!v4 && port.mtu < 1280)  // RFC 8200 5
+        port_path.child("mtu").fail(root["ports"][i]["mtu"],
+                                    "an IPv6 address needs an MTU of at least 1280");
+      const uint32_t fit = port.mtu - headers;
+      if (mss <= fit) continue;
+      if (tcp.IsMap() && tcp[key].IsDefined())
+        top.child("tcp").child(key).fail(
+            tcp[key], std::to_string(mss) + " does not fit " + port_path.key + ".mtu " +
+                          std::to_string(port.mtu) + ": at most " + std::to_string(fit) +
+                          " (the MTU less " + std::to_string(headers) +
+                          " bytes of IP and TCP headers)");
+      mss = static_cast<uint16_t>(fit);
+    }
+  }
+}
+
 }  // namespace
 
 bool InterfaceAddress::on_link(const wire::IpAddress& other) const {
@@ -320,6 +352,7 @@ Config parse_config(std::string_view yaml_text, std::string_view source) {
   }
   map.finish();
   check_consistency(config, root, top);
+  fit_mss_to_mtus(config, root, top);
   if (root.IsMap()) {
     for (const auto& entry : root)
       config.section_texts[entry.first.Scalar()] = YAML::Dump(entry.second);

@@ -352,6 +352,35 @@ TEST(Config, VlanIsA12BitId) {
             std::string::npos);
 }
 
+// RFC 9293 3.7.1: the MSS must fit the MTU less the IP and TCP headers.
+TEST(Config, MssFitsEveryPortsMtu) {
+  Config standard = parse_config(kGood, "test.yaml");
+  EXPECT_EQ(standard.tcp.mss_v4, 1460);
+  EXPECT_EQ(standard.tcp.mss_v6, 1440);
+  Config small = parse_config(good_with("    mtu: 1500", "    mtu: 1400"), "test.yaml");
+  EXPECT_EQ(small.tcp.mss_v4, 1360) << "a default MSS is lowered to fit";
+  EXPECT_EQ(small.tcp.mss_v6, 1340);
+  const std::string given_mss = "tcp: { mss_v4: 1400, max_connections: 1000,";
+  EXPECT_EQ(
+      parse_config(good_with("tcp: { max_connections: 1000,", given_mss), "test.yaml").tcp.mss_v4,
+      1400);
+  std::string too_big = good_with("tcp: { max_connections: 1000,", given_mss);
+  too_big.replace(too_big.find("mtu: 1500"), 9, "mtu: 1400");
+  EXPECT_NE(error_of(too_big).find("tcp.mss_v4: 1400 does not fit ports[0].mtu 1400: at most "
+                                   "1360 (the MTU less 40 bytes of IP and TCP headers)"),
+            std::string::npos)
+      << error_of(too_big);
+  EXPECT_NE(error_of(good_with("    mtu: 1500", "    mtu: 1200"))
+                .find("ports[0].mtu: an IPv6 address needs an MTU of at least 1280"),
+            std::string::npos);
+  Config v4_only = parse_config(
+      good_with("[10.7.0.2/24, \"fd00:7::2/64\"]\n    gateway: 10.7.0.1\n    mtu: 1500",
+                "[10.7.0.2/24]\n    gateway: 10.7.0.1\n    mtu: 600"),
+      "test.yaml");
+  EXPECT_EQ(v4_only.tcp.mss_v4, 560);
+  EXPECT_EQ(v4_only.tcp.mss_v6, 1440) << "no IPv6 address: the IPv6 MSS is not used";
+}
+
 TEST(Config, TxHoldTime) {
   EXPECT_EQ(parse_config(kGood, "test.yaml").dataplane.tx_hold_us, 10'000u);
   EXPECT_EQ(parse_config(good_with("rx_burst: 64", "rx_burst: 64, tx_hold_us: 0"), "test.yaml")
