@@ -19,7 +19,7 @@ namespace tcpterm::dataplane {
   X(tx_packets)                                                                      \
   X(tx_bytes)                                                                        \
   X(tx_ring_full)        /* frames the TX ring refused, dropped */                   \
-  X(tx_deferred)         /* refusals of frames kept for the next flush */            \
+  X(tx_deferred)         /* frames refused once and held for a later flush */        \
   X(tx_no_mbuf)          /* mbuf pool empty when building a frame */                 \
   X(tx_build_failed)     /* a frame did not fit an mbuf */                           \
   X(tx_no_neighbour)     /* TCP segment dropped: next hop's MAC unknown */           \
