@@ -261,7 +261,9 @@ void check_consistency(const Config& config, const YAML::Node& root, const YamlP
 /// a segment's options then come out of its payload (RFC 9293 3.7.1). An
 /// MSS the file leaves out is lowered to fit; one it gives must fit.
 void fit_mss_to_mtus(Config& config, const YAML::Node& root, const YamlPath& top) {
+  // yaml-cpp: a missing key reads as an invalid node, which throws on IsMap.
   const YAML::Node tcp = root.IsMap() ? YAML::Node(root["tcp"]) : YAML::Node();
+  const bool tcp_is_map = tcp.IsDefined() && tcp.IsMap();
   for (bool v4 : {true, false}) {
     const char* const key = v4 ? "mss_v4" : "mss_v6";
     const uint32_t headers = v4 ? 40 : 60;
@@ -277,7 +279,7 @@ void fit_mss_to_mtus(Config& config, const YAML::Node& root, const YamlPath& top
                                     "an IPv6 address needs an MTU of at least 1280");
       const uint32_t fit = port.mtu - headers;
       if (mss <= fit) continue;
-      if (tcp.IsMap() && tcp[key].IsDefined())
+      if (tcp_is_map && tcp[key].IsDefined())
         top.child("tcp").child(key).fail(
             tcp[key], std::to_string(mss) + " does not fit " + port_path.key + ".mtu " +
                           std::to_string(port.mtu) + ": at most " + std::to_string(fit) +

@@ -360,6 +360,9 @@ TEST(Config, MssFitsEveryPortsMtu) {
   Config small = parse_config(good_with("    mtu: 1500", "    mtu: 1400"), "test.yaml");
   EXPECT_EQ(small.tcp.mss_v4, 1360) << "a default MSS is lowered to fit";
   EXPECT_EQ(small.tcp.mss_v6, 1340);
+  std::string no_tcp = good_with("    mtu: 1500", "    mtu: 1400");
+  no_tcp.erase(no_tcp.find("tcp: {"), no_tcp.find("dataplane:") - no_tcp.find("tcp: {"));
+  EXPECT_EQ(parse_config(no_tcp, "test.yaml").tcp.mss_v4, 1360) << "without a tcp section";
   const std::string given_mss = "tcp: { mss_v4: 1400, max_connections: 1000,";
   EXPECT_EQ(
       parse_config(good_with("tcp: { max_connections: 1000,", given_mss), "test.yaml").tcp.mss_v4,
