@@ -34,15 +34,6 @@ prometheus: {{ address: 127.0.0.1, port: 9109 }}
 """
 
 
-def wait_for_output(tcpterm, text, timeout_s=5):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if text in tcpterm.output():
-            return
-        time.sleep(0.05)
-    raise harness.TestFailure(f"tcpterm never printed {text!r}; its output:\n{tcpterm.output()}")
-
-
 def test(ctx):
     path = ctx.write_config("control.yaml", CONFIG.format(mtu=1500, extra_listener="", body="first", level="info"))
     tcpterm = ctx.tcpterm(path).start()
@@ -79,9 +70,9 @@ def test(ctx):
         f.write(CONFIG.format(mtu=1400, extra_listener="  - { port: 8080, app: echo }", body="second",
                               level="debug"))
     tcpterm.process.send_signal(signal.SIGHUP)
-    wait_for_output(tcpterm, "reload: listener echo:8080 added")
-    wait_for_output(tcpterm, "reload: log level debug\n")
-    wait_for_output(tcpterm, "reload: ports changed: restart tcpterm to apply it")
+    tcpterm.wait_output("reload: listener echo:8080 added")
+    tcpterm.wait_output("reload: log level debug\n")
+    tcpterm.wait_output("reload: ports changed: restart tcpterm to apply it")
     status, body = harness.http_get("http://10.7.0.2/")
     check((status, body) == (200, b"second\n"), f"GET / after reload: {status} {body!r}")
     echoed = harness.exchange("10.7.0.2", 8080, b"reloaded echo" * 1000, expect_echo=True)
@@ -91,12 +82,12 @@ def test(ctx):
     with open(path, "w") as f:
         f.write("ports: [\n")
     tcpterm.process.send_signal(signal.SIGHUP)
-    wait_for_output(tcpterm, "reload refused, still running the previous config")
+    tcpterm.wait_output("reload refused, still running the previous config")
     status, body = harness.http_get("http://10.7.0.2/")
     check((status, body) == (200, b"second\n"), f"GET / after a refused reload: {status} {body!r}")
 
-    wait_for_output(tcpterm, "tcpterm: stats: ")
-    wait_for_output(tcpterm, "% since the last line")  # the interval busy share
+    tcpterm.wait_output("tcpterm: stats: ")
+    tcpterm.wait_output("% since the last line")  # the interval busy share
     tcpterm.stop()
     check(tcpterm.engine("passive_opens") == 6, f"passive_opens {tcpterm.engine('passive_opens')}, expected 6")
 
@@ -106,7 +97,7 @@ def test(ctx):
     with open(path, "w") as f:
         f.write(CONFIG.format(mtu=1500, extra_listener="", body="x", level="debug"))
     pinned.process.send_signal(signal.SIGHUP)
-    wait_for_output(pinned, "reload: log level debug: the EAL's --log-level set it")
+    pinned.wait_output("reload: log level debug: the EAL's --log-level set it")
     check("reload: log level debug\n" not in pinned.output(), "a pinned log level was changed on reload")
     pinned.stop()
 

@@ -69,6 +69,7 @@ def test(ctx):
     second = tcpterm.interface[:-1] + "s"  # the harness names the first tap; same length, still <= 15
     tcpterm.command.insert(tcpterm.command.index("--"), f"--vdev=net_tap1,iface={second}")
     tcpterm.start()
+    tcpterm.wait_output("serving on net_tap1 ")  # the ready line is net_tap0's
     macs = [line.split("MAC ")[1].split(",")[0].split()[0] for line in tcpterm.output().splitlines()
             if " MAC " in line]
     check(len(macs) == 2, f"expected two ports in the output, found MACs {macs}")

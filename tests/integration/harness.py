@@ -152,6 +152,16 @@ class Tcpterm:
         with self._lock:
             return "\n".join(self.lines)
 
+    def wait_output(self, text, timeout_s=5):
+        """Waits until the output holds `text`. The ready line comes with the
+        first port; what tcpterm prints after it (further ports, notes) may
+        not have been read yet when start() returns."""
+        deadline = time.monotonic() + timeout_s
+        while text not in self.output():
+            if time.monotonic() > deadline:
+                raise TestFailure(f"tcpterm never printed {text!r}; its output:\n{self.output()}")
+            time.sleep(0.05)
+
     def _read_output(self):
         for raw in self.process.stdout:
             line = raw.rstrip("\n")
