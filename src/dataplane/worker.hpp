@@ -139,6 +139,7 @@ class Worker {
 
   static constexpr uint64_t kNeighbourRequestIntervalUs = 100'000;
   static constexpr uint32_t kIdlePollsBeforeSleep = 1024;
+  static constexpr uint16_t kRefetchDistance = 4;  // frames; 2 and 8 measured a little slower
 
   unsigned lcore_;
   uint16_t queue_;
