@@ -218,7 +218,8 @@ void Worker::idle_backoff() {
 
 // Three stages per frame, so that the cache misses of different flows
 // overlap instead of queueing one after another: parse every frame of a burst
-// and start loading its flow-table bucket; then, with the buckets in, start
+// and start loading its flow-table bucket (one bucket per frame handled in
+// handle_held, below); then, with the buckets in, start
 // loading the TCBs and TIME-WAIT records they point at; then process the
 // frames in order. Without this, the bucket and TCB loads of each segment
 // stalled the worker in turn (bench/RESULTS.md, end to end: Engine::input's
@@ -245,11 +246,8 @@ bool Worker::poll(PortQueue& port) {
   // worker a third of its time (perf). Where the PMD wrote them on this CPU
   // (memif's copies) they are hits.
   for (uint16_t i = 0; i < n; ++i) rte_prefetch0(rte_pktmbuf_mtod(mbufs[i], void*));
-  for (uint16_t i = 0; i < n; ++i) {
-    parse_received(port, mbufs[i], received[i]);
-    if (received[i].hashed) engine_->prefetch(received[i].flow_hash);
-  }
-  const bool handled = handle_held(port);
+  for (uint16_t i = 0; i < n; ++i) parse_received(port, mbufs[i], received[i]);
+  const bool handled = handle_held(port, received, n);
   port.held_slot = slot;
   port.held = n;
   return n > 0 || handled;
@@ -265,25 +263,31 @@ void Worker::prefetch_held(const PortQueue& port) const {
   }
 }
 
-// Stage three for the frames the previous poll of `port` parsed. Stage two's
+// Stage three for the frames the previous poll of `port` parsed, with stage
+// one's bucket requests for the `next` burst, just parsed, spread over it: one
+// per frame handled. Issued together in the parse loop, 32 requests that all
+// go beyond L2 stalled it (62 % of worker_entry's samples sat right after the
+// prefetch instruction, bench/RESULTS.md "2026-12-04, morning"). Stage two's
 // lines do not all stay in L1 through a whole burst (what 32 frames touch in
 // the PMD, the parse and the handling is about the size of L1), and the
 // bucket and key compares of handle_frame were where its time went (perf);
 // so each frame's bucket is read again, and its TCB lines requested again,
 // kRefetchDistance frames before it is handled, from L2 at worst.
-bool Worker::handle_held(PortQueue& port) {
+bool Worker::handle_held(PortQueue& port, const Received* next, uint16_t next_count) {
   const uint16_t n = port.held;
-  if (n == 0) return false;
   rte_mbuf** const mbufs = port.rx[port.held_slot].data();
   const Received* const received = port.received[port.held_slot].get();
   for (uint16_t i = 0; i < n; ++i) {
+    if (i < next_count && next[i].hashed) engine_->prefetch(next[i].flow_hash);
     const uint16_t ahead = i + kRefetchDistance;
     if (ahead < n && received[ahead].hashed)
       engine_->prefetch_connection(received[ahead].flow_hash);
     handle_frame(port, mbufs[i], received[i]);
   }
+  for (uint16_t i = n; i < next_count; ++i)
+    if (next[i].hashed) engine_->prefetch(next[i].flow_hash);
   port.held = 0;
-  return true;
+  return n != 0;
 }
 
 // Stage one: parse. Frames that the checks in handle_frame turn away

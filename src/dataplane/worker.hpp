@@ -107,7 +107,7 @@ class Worker {
   struct Received;
   bool poll(PortQueue& port);
   void prefetch_held(const PortQueue& port) const;
-  bool handle_held(PortQueue& port);
+  bool handle_held(PortQueue& port, const Received* next = nullptr, uint16_t next_count = 0);
   void idle_backoff();
   void parse_received(const PortQueue& port, rte_mbuf* m, Received& rx) const;
   void handle_frame(PortQueue& port, rte_mbuf* m, const Received& rx);
