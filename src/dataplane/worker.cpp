@@ -265,9 +265,10 @@ void Worker::prefetch_held(const PortQueue& port) const {
 
 // Stage three for the frames the previous poll of `port` parsed, with stage
 // one's bucket requests for the `next` burst, just parsed, spread over it: one
-// per frame handled. Issued together in the parse loop, 32 requests that all
-// go beyond L2 stalled it (62 % of worker_entry's samples sat right after the
-// prefetch instruction, bench/RESULTS.md "2026-12-04, morning"). Stage two's
+// per frame handled. Issued 32 in a row in the parse loop, they had 62 % of
+// worker_entry's samples right after the prefetch instruction; spread, the
+// worker is faster, though each request still collects samples (perf, and
+// bench/RESULTS.md "2026-12-04, morning"). Stage two's
 // lines do not all stay in L1 through a whole burst (what 32 frames touch in
 // the PMD, the parse and the handling is about the size of L1), and the
 // bucket and key compares of handle_frame were where its time went (perf);
