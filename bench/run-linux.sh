@@ -269,6 +269,7 @@ echo
 echo "$table"
 
 if (( record )); then
+  build_shown=${build#"$repo"/}  # the build dir as given, relative to the repo when inside it
   {
     echo
     echo "## Linux baseline: bench/run-linux.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -281,11 +282,11 @@ if (( record )); then
       IFS='|' read -r server client command _ <<<"$row"
       echo "- $server / $client: \`$command\`"
     done
-    echo "- epoll server: \`nice -n $niceness taskset -c $server_core build-bench/bench/epoll_http_server 127.0.0.1 $epoll_port\`"
+    echo "- epoll server: \`nice -n $niceness taskset -c $server_core $build_shown/bench/epoll_http_server 127.0.0.1 $epoll_port\`"
     echo "- nginx: 1 worker, \`worker_cpu_affinity\` core $server_core, \`return 200 \"hello\\n\"\` with \`default_type text/plain\`, access_log off"
     [[ -n $nginx_note ]] && echo "- $nginx_note"
     if (( with_tcpterm )); then
-      echo "- tcpterm: \`nice -n $niceness build-bench/src/dataplane/tcpterm -l 0-$server_core --no-pci --no-huge -m 1024 --no-shconf --vdev=net_tap0,iface=rlbench0 -- --config tcpterm.yaml\`"
+      echo "- tcpterm: \`nice -n $niceness $build_shown/src/dataplane/tcpterm -l 0-$server_core --no-pci --no-huge -m 1024 --no-shconf --vdev=net_tap0,iface=rlbench0 -- --config tcpterm.yaml\`"
       echo "  in a throwaway network namespace (clients reach it over the tap, not loopback); worker lcore $server_core, main lcore 0;"
       printf '%s\n' "  config: http body \"hello\\n\", max_time_wait 524288, msl_ms 30000, idle_sleep_us 0 (the script's start_tcpterm)"
     fi
